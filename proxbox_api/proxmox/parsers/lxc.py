@@ -23,6 +23,8 @@ def parse_lxc_net(key: str, value: str) -> LxcNic:
     if match is None:
         raise PropertyParseError(f'{key[:40]!r} is not an LXC network option')
     reader = OptionReader(key, *split_property_string(value, None))
+    if not any(reader.has(option) for option in ('name', 'bridge', 'hwaddr')):
+        raise PropertyParseError('not a network device (none of name=, bridge=, hwaddr=)')
     name = reader.text('name')
     if name is None:
         reader.warn('no interface name (name=...)')
