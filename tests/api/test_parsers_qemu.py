@@ -51,7 +51,9 @@ class TestQemuNet:
         nic = parse_qemu_net('net0', 'virtio-net-future=BC:24:11:2E:4F:5A,bridge=vmbr0')
         assert nic.model == 'virtio-net-future' and 'unknown NIC model' in nic.warnings[0]
 
-    @pytest.mark.parametrize('bad', ['tag=0', 'tag=4095', 'tag=abc', 'mtu=x', 'queues=65', 'trunks=1;x', 'firewall=maybe'])
+    @pytest.mark.parametrize(
+        'bad', ['tag=0', 'tag=4095', 'tag=abc', 'mtu=x', 'queues=65', 'trunks=1;x', 'firewall=maybe']
+    )
     def test_bad_option_is_a_warning(self, bad: str) -> None:
         nic = parse_qemu_net('net0', f'virtio=BC:24:11:2E:4F:5A,bridge=vmbr0,{bad}')
         assert nic.bridge == 'vmbr0'
@@ -147,7 +149,9 @@ class TestQemuDisk:
         disk = parse_qemu_disk('scsi0', 'local-lvm:vm-100-disk-0,size=lots')
         assert disk.size_bytes is None and 'size' in disk.warnings[0]
 
-    @pytest.mark.parametrize(('key', 'value'), [('scsi0', ''), ('scsi0', 'size=32G'), ('scsi31', 'a:b'), ('net0', 'a:b')])
+    @pytest.mark.parametrize(
+        ('key', 'value'), [('scsi0', ''), ('scsi0', 'size=32G'), ('scsi31', 'a:b'), ('net0', 'a:b')]
+    )
     def test_not_a_disk_raises(self, key: str, value: str) -> None:
         with pytest.raises(PropertyParseError):
             parse_qemu_disk(key, value)
@@ -199,7 +203,8 @@ class TestAgentAndMemory:
         assert parse_agent('1,type=isa').type == 'isa'
 
     @pytest.mark.parametrize(
-        ('value', 'mib'), [(4096, 4096), ('4096', 4096), ('current=2048', 2048), (None, None), ('x', None), (True, None)]
+        ('value', 'mib'),
+        [(4096, 4096), ('4096', 4096), ('current=2048', 2048), (None, None), ('x', None), (True, None)],
     )
     def test_memory(self, value: object, mib: int | None) -> None:
         assert parse_qemu_memory(value) == mib

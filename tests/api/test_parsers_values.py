@@ -52,7 +52,8 @@ class TestPrimitives:
     """Sizes (binary K/M/G/T), PVE booleans and the property-string splitter."""
 
     @pytest.mark.parametrize(
-        ('value', 'expected'), [('1024', 1024), ('1K', 1024), ('1.5G', 1610612736), ('0T', 0), ('x', None), ('1P', None)]
+        ('value', 'expected'),
+        [('1024', 1024), ('1K', 1024), ('1.5G', 1610612736), ('0T', 0), ('x', None), ('1P', None)],
     )
     def test_size(self, value: str, expected: int | None) -> None:
         assert parse_size(value) == expected
