@@ -229,6 +229,14 @@ case "$cmd" in
         ensure_role
         ensure_template
         ;;
+    clean)
+        ensure_services
+        for db in "$NETBOX_DB_NAME" "$NETBOX_TEST_DB_NAME"; do
+            db_exists "$db" && psql_super -c "DROP DATABASE \"$db\" WITH (FORCE)"
+        done
+        rm -rf "$NETBOX_ROOT" "$STACK/admin-token"
+        say "dropped $NETBOX_DB_NAME and $NETBOX_TEST_DB_NAME; kept the template $TEMPLATE_DB"
+        ;;
     env) print_env ;;
-    *) die "unknown command '$cmd' (setup, testdb, venv, env)" ;;
+    *) die "unknown command '$cmd' (setup, testdb, template, clean, venv, env)" ;;
 esac

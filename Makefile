@@ -1,0 +1,34 @@
+# Proxbox: the two commands are `make demo` and `make test`. See README.md.
+SHELL := /bin/bash
+STACK := scripts/stack.sh
+VENV := .venv/bin
+PYTEST_ARGS ?=
+
+.PHONY: demo setup test lint format testdb clean-stack
+
+## demo: set up the stack (first time ~6 min) and serve NetBox + an RQ worker on 127.0.0.1
+demo: setup
+	@scripts/demo.sh
+
+## setup: venv, NetBox 4.7.3, configuration, database, admin user and API token (idempotent)
+setup:
+	@$(STACK) setup
+
+## test: ruff, migrations check and the whole test suite against the real NetBox and PostgreSQL
+test: testdb lint
+	@eval "$$($(STACK) env)" && $(VENV)/pytest $(PYTEST_ARGS)
+
+testdb:
+	@$(STACK) testdb
+
+lint:
+	@$(VENV)/ruff check .
+	@$(VENV)/ruff format --check .
+
+format:
+	@$(VENV)/ruff check --fix .
+	@$(VENV)/ruff format .
+
+## clean-stack: drop the dev and test databases and the instance folder (keeps the NetBox template)
+clean-stack:
+	@$(STACK) clean

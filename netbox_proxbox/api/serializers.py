@@ -1,0 +1,1 @@
+from .serializers_.proxmox_endpoint import *

@@ -1,0 +1,50 @@
+from rest_framework import serializers
+
+from dcim.api.serializers import SiteSerializer
+from netbox.api.serializers import PrimaryModelSerializer
+from tenancy.api.serializers import TenantSerializer
+
+from ...models import ProxmoxEndpoint
+from .mixins import WriteOnlySecretsSerializerMixin
+
+__all__ = ('ProxmoxEndpointSerializer',)
+
+
+class ProxmoxEndpointSerializer(WriteOnlySecretsSerializerMixin, PrimaryModelSerializer):
+    site = SiteSerializer(nested=True, required=False, allow_null=True)
+    tenant = TenantSerializer(nested=True, required=False, allow_null=True)
+    token_secret = serializers.CharField(write_only=True, required=False, allow_blank=True, trim_whitespace=False)
+    password = serializers.CharField(write_only=True, required=False, allow_blank=True, trim_whitespace=False)
+    auth_method = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ProxmoxEndpoint
+        fields = (
+            'id',
+            'url',
+            'display_url',
+            'display',
+            'name',
+            'host',
+            'port',
+            'username',
+            'token_name',
+            'token_secret',
+            'password',
+            'secrets_set',
+            'auth_method',
+            'verify_ssl',
+            'ca_certificate',
+            'timeout',
+            'enabled',
+            'site',
+            'tenant',
+            'description',
+            'owner',
+            'comments',
+            'tags',
+            'custom_fields',
+            'created',
+            'last_updated',
+        )
+        brief_fields = ('id', 'url', 'display', 'name', 'host', 'port', 'description')

@@ -1,0 +1,132 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dcim.models import Site
+from netbox.forms import PrimaryModelBulkEditForm, PrimaryModelFilterSetForm, PrimaryModelForm, PrimaryModelImportForm
+from tenancy.models import Tenant
+from utilities.forms import BOOLEAN_WITH_BLANK_CHOICES
+from utilities.forms.fields import (
+    CSVModelChoiceField,
+    DynamicModelChoiceField,
+    DynamicModelMultipleChoiceField,
+    TagFilterField,
+)
+from utilities.forms.rendering import FieldSet
+
+from ..models import ProxmoxEndpoint
+from .mixins import SecretField, WriteOnlySecretsFormMixin
+
+__all__ = (
+    'ProxmoxEndpointBulkEditForm',
+    'ProxmoxEndpointFilterForm',
+    'ProxmoxEndpointForm',
+    'ProxmoxEndpointImportForm',
+)
+
+
+class ProxmoxEndpointForm(WriteOnlySecretsFormMixin, PrimaryModelForm):
+    token_secret = SecretField(label=_('API token secret'))
+    password = SecretField(label=_('Password'))
+    site = DynamicModelChoiceField(label=_('Site'), queryset=Site.objects.all(), required=False)
+    tenant = DynamicModelChoiceField(label=_('Tenant'), queryset=Tenant.objects.all(), required=False)
+
+    fieldsets = (
+        FieldSet('name', 'host', 'port', 'enabled', 'description', 'tags', name=_('Endpoint')),
+        FieldSet('username', 'token_name', 'token_secret', 'password', name=_('Credentials')),
+        FieldSet('verify_ssl', 'ca_certificate', 'timeout', name=_('Connection')),
+        FieldSet('site', 'tenant', name=_('Assignment')),
+    )
+
+    class Meta:
+        model = ProxmoxEndpoint
+        fields = (
+            'name',
+            'host',
+            'port',
+            'enabled',
+            'username',
+            'token_name',
+            'token_secret',
+            'password',
+            'verify_ssl',
+            'ca_certificate',
+            'timeout',
+            'site',
+            'tenant',
+            'description',
+            'owner',
+            'comments',
+            'tags',
+        )
+
+
+class ProxmoxEndpointFilterForm(PrimaryModelFilterSetForm):
+    model = ProxmoxEndpoint
+    fieldsets = (
+        FieldSet('q', 'filter_id', 'tag'),
+        FieldSet('host', 'port', 'username', 'enabled', 'verify_ssl', name=_('Endpoint')),
+        FieldSet('site_id', 'tenant_id', name=_('Assignment')),
+        FieldSet('owner_group_id', 'owner_id', name=_('Ownership')),
+    )
+    host = forms.CharField(label=_('Host'), required=False)
+    port = forms.IntegerField(label=_('Port'), required=False)
+    username = forms.CharField(label=_('Username'), required=False)
+    enabled = forms.NullBooleanField(
+        label=_('Enabled'), required=False, widget=forms.Select(choices=BOOLEAN_WITH_BLANK_CHOICES)
+    )
+    verify_ssl = forms.NullBooleanField(
+        label=_('Verify TLS'), required=False, widget=forms.Select(choices=BOOLEAN_WITH_BLANK_CHOICES)
+    )
+    site_id = DynamicModelMultipleChoiceField(queryset=Site.objects.all(), required=False, label=_('Site'))
+    tenant_id = DynamicModelMultipleChoiceField(queryset=Tenant.objects.all(), required=False, label=_('Tenant'))
+    tag = TagFilterField(model)
+
+
+class ProxmoxEndpointImportForm(PrimaryModelImportForm):
+    # Optional in CSV: an omitted column takes the model default.
+    port = forms.IntegerField(label=_('Port'), required=False, min_value=1, max_value=65535)
+    timeout = forms.IntegerField(label=_('Timeout'), required=False, min_value=1, max_value=600)
+    site = CSVModelChoiceField(label=_('Site'), queryset=Site.objects.all(), required=False, to_field_name='name')
+    tenant = CSVModelChoiceField(label=_('Tenant'), queryset=Tenant.objects.all(), required=False, to_field_name='name')
+
+    class Meta:
+        model = ProxmoxEndpoint
+        fields = (
+            'name',
+            'host',
+            'port',
+            'enabled',
+            'username',
+            'token_name',
+            'token_secret',
+            'password',
+            'verify_ssl',
+            'ca_certificate',
+            'timeout',
+            'site',
+            'tenant',
+            'description',
+            'owner',
+            'comments',
+            'tags',
+        )
+
+
+class ProxmoxEndpointBulkEditForm(PrimaryModelBulkEditForm):
+    model = ProxmoxEndpoint
+    port = forms.IntegerField(label=_('Port'), required=False, min_value=1, max_value=65535)
+    enabled = forms.NullBooleanField(
+        label=_('Enabled'), required=False, widget=forms.Select(choices=BOOLEAN_WITH_BLANK_CHOICES)
+    )
+    verify_ssl = forms.NullBooleanField(
+        label=_('Verify TLS'), required=False, widget=forms.Select(choices=BOOLEAN_WITH_BLANK_CHOICES)
+    )
+    timeout = forms.IntegerField(label=_('Timeout'), required=False, min_value=1, max_value=600)
+    site = DynamicModelChoiceField(label=_('Site'), queryset=Site.objects.all(), required=False)
+    tenant = DynamicModelChoiceField(label=_('Tenant'), queryset=Tenant.objects.all(), required=False)
+
+    fieldsets = (
+        FieldSet('port', 'enabled', 'verify_ssl', 'timeout', 'description', name=_('Endpoint')),
+        FieldSet('site', 'tenant', name=_('Assignment')),
+    )
+    nullable_fields = ('site', 'tenant', 'description', 'comments')

@@ -1,0 +1,1 @@
+from .proxmox_endpoint import *
