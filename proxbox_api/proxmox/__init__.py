@@ -1,1 +1,53 @@
-"""Reading Proxmox VE: an async API client, property-string parsers and a cluster reader."""
+"""Reading Proxmox VE: an async API client, property-string parsers and a cluster reader.
+
+``read_cluster(client)`` returns a frozen ``ProxmoxSnapshot``; ``proxbox_api.proxmox.parsers`` holds
+the pure property-string parsers; ``proxbox_api.proxmox.errors`` the client's exception hierarchy.
+"""
+
+from .client import ProxmoxClient
+from .errors import (
+    NodeUnreachable,
+    ProxmoxAuthError,
+    ProxmoxConnectionError,
+    ProxmoxError,
+    ProxmoxGuestAgentError,
+    ProxmoxNotFound,
+    ProxmoxNotImplemented,
+    ProxmoxPermissionError,
+    ProxmoxProtocolError,
+    ProxmoxRequestError,
+    ProxmoxServerError,
+    ProxmoxTimeout,
+    ProxmoxUnavailable,
+)
+from .models import Guest, GuestIp, IncompleteScope, Node, NodeInterface, Pool, ProxmoxSnapshot
+from .reader import ReadOptions, read_cluster
+from .settings import ClientOptions, ProxmoxEndpoint
+
+__all__ = [
+    'ClientOptions',
+    'Guest',
+    'GuestIp',
+    'IncompleteScope',
+    'Node',
+    'NodeInterface',
+    'NodeUnreachable',
+    'Pool',
+    'ProxmoxAuthError',
+    'ProxmoxClient',
+    'ProxmoxConnectionError',
+    'ProxmoxEndpoint',
+    'ProxmoxError',
+    'ProxmoxGuestAgentError',
+    'ProxmoxNotFound',
+    'ProxmoxNotImplemented',
+    'ProxmoxPermissionError',
+    'ProxmoxProtocolError',
+    'ProxmoxRequestError',
+    'ProxmoxServerError',
+    'ProxmoxSnapshot',
+    'ProxmoxTimeout',
+    'ProxmoxUnavailable',
+    'ReadOptions',
+    'read_cluster',
+]

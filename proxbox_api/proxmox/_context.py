@@ -1,0 +1,47 @@
+"""Shared state of one read: the client, the options, what failed and what to warn about."""
+
+from collections.abc import Awaitable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from .client import ProxmoxClient
+from .errors import ProxmoxError
+from .models import IncompleteScope
+
+__all__ = ['ReadContext', 'ReadOptions']
+
+
+class ReadOptions(BaseModel):
+    """Which optional parts of the cluster to read."""
+
+    model_config = ConfigDict(frozen=True, extra='forbid')
+
+    guest_agent: bool = True
+    node_details: bool = True
+    ha: bool = True
+    pools: bool = True
+
+
+@dataclass
+class ReadContext:
+    client: ProxmoxClient
+    options: ReadOptions
+    release: tuple[int, int]
+    incomplete: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def mark_incomplete(self, scope: str, reason: str) -> None:
+        self.incomplete.setdefault(scope, reason)
+
+    def scopes(self) -> tuple[IncompleteScope, ...]:
+        return tuple(IncompleteScope(scope=s, reason=r) for s, r in sorted(self.incomplete.items()))
+
+    async def optional(self, scope: str, call: Awaitable[Any], default: Any) -> Any:
+        """Await ``call``; on a Proxmox error mark ``scope`` incomplete and return ``default``."""
+        try:
+            return await call
+        except ProxmoxError as exc:
+            self.mark_incomplete(scope, str(exc))
+            return default

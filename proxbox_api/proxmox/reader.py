@@ -1,0 +1,98 @@
+"""Read one Proxmox VE cluster into a ``ProxmoxSnapshot``.
+
+One ``/cluster/resources`` call lists nodes, guests and pools; nodes and guests are then read
+concurrently (the client's semaphore bounds the requests in flight). What cannot be read is listed
+in ``incomplete_scopes`` and the read goes on; only ``/version`` and ``/cluster/resources`` are fatal.
+"""
+
+import asyncio
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from ._context import ReadContext, ReadOptions
+from ._guests import base_guest, read_guest
+from ._nodes import node_scope, read_nodes
+from ._values import as_dict, as_list, as_str
+from .client import ProxmoxClient
+from .models import Guest, Pool, ProxmoxSnapshot
+
+__all__ = ['ReadOptions', 'node_scope', 'parse_release', 'read_cluster']
+
+
+def parse_release(version: Mapping[str, Any]) -> tuple[int, int]:
+    """``{"release": "8.1"}`` or ``{"version": "7.4-3"}`` → ``(8, 1)``; ``(0, 0)`` when unknown."""
+    text = as_str(version.get('release')) or as_str(version.get('version')) or ''
+    match = re.match(r'([0-9]+)\.([0-9]+)', text)
+    return (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+
+
+def _cluster_name(cluster_status: list[Any]) -> str | None:
+    for entry in map(as_dict, cluster_status):
+        if entry.get('type') == 'cluster':
+            return as_str(entry.get('name'))
+    return None
+
+
+async def _ha_states(ctx: ReadContext) -> dict[str, str]:
+    """``sid`` (``vm:100``/``ct:101``) → configured HA state; ``/cluster/resources`` ``hastate`` is the fallback."""
+    if not ctx.options.ha:
+        return {}
+    items = await ctx.optional('cluster/ha', ctx.client.get('/cluster/ha/resources'), [])
+    return {str(item['sid']): str(item['state']) for item in map(as_dict, as_list(items)) if 'sid' in item}
+
+
+async def _pools(ctx: ReadContext, guests: tuple[Guest, ...]) -> tuple[Pool, ...]:
+    if not ctx.options.pools:
+        return ()
+    items = as_list(await ctx.optional('pools', ctx.client.get('/pools'), []))
+    members: dict[str, list[int]] = {}
+    for guest in guests:
+        if guest.pool:
+            members.setdefault(guest.pool, []).append(guest.vmid)
+    pools = (
+        Pool(
+            poolid=str(item['poolid']),
+            comment=as_str(item.get('comment')),
+            members=tuple(members.get(item['poolid'], ())),
+        )
+        for item in map(as_dict, items)
+        if item.get('poolid')
+    )
+    return tuple(sorted(pools, key=lambda p: p.poolid))
+
+
+async def _guests(ctx: ReadContext, resources: list[Any], ha: dict[str, str]) -> tuple[Guest, ...]:
+    bases = [g for g in (base_guest(as_dict(item), ha) for item in resources) if g is not None]
+    unreachable = frozenset(s.removeprefix('node/') for s in ctx.incomplete if s.startswith('node/'))
+    guests = await asyncio.gather(*(read_guest(ctx, guest, unreachable) for guest in bases))
+    return tuple(sorted(guests, key=lambda g: g.vmid))
+
+
+async def read_cluster(client: ProxmoxClient, options: ReadOptions | None = None) -> ProxmoxSnapshot:
+    """Read nodes, guests (config, disks, NICs, IPs), pools and HA state; never raises for a partial failure.
+
+    Raises a ``ProxmoxError`` only when ``/version`` or ``/cluster/resources`` cannot be read.
+    """
+    version = as_dict(await client.get('/version'))
+    resources = as_list(await client.get('/cluster/resources'))
+    ctx = ReadContext(client=client, options=options or ReadOptions(), release=parse_release(version))
+    cluster_status = as_list(await ctx.optional('cluster/status', client.get('/cluster/status'), []))
+    nodes = await read_nodes(ctx, resources, cluster_status)
+    guests = await _guests(ctx, resources, await _ha_states(ctx))
+    for guest in guests:
+        ctx.warnings.extend(f'{guest.type}/{guest.vmid}: {w}' for w in guest.warnings)
+    cluster_name = _cluster_name(cluster_status)
+    return ProxmoxSnapshot(
+        endpoint=client.endpoint.name,
+        version=as_str(version.get('version')) or 'unknown',
+        release=as_str(version.get('release')) or '.'.join(map(str, ctx.release)),
+        cluster_name=cluster_name,
+        standalone=cluster_name is None and bool(cluster_status),
+        nodes=nodes,
+        guests=guests,
+        pools=await _pools(ctx, guests),
+        incomplete_scopes=ctx.scopes(),
+        warnings=tuple(ctx.warnings),
+    )
+
