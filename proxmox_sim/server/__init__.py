@@ -1,0 +1,1 @@
+"""The HTTPS server: connection handling, authentication, routing, caching, faults and the control API."""
