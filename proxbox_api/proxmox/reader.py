@@ -95,4 +95,3 @@ async def read_cluster(client: ProxmoxClient, options: ReadOptions | None = None
         incomplete_scopes=ctx.scopes(),
         warnings=tuple(ctx.warnings),
     )
-
