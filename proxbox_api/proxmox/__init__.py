@@ -21,11 +21,14 @@ from .errors import (
     ProxmoxUnavailable,
 )
 from .models import Guest, GuestIp, IncompleteScope, Node, NodeInterface, Pool, ProxmoxSnapshot
+from .protection import read_data_protection
+from .protection_models import DataProtectionSnapshot
 from .reader import ReadOptions, read_cluster
 from .settings import ClientOptions, ProxmoxEndpoint
 
 __all__ = [
     'ClientOptions',
+    'DataProtectionSnapshot',
     'Guest',
     'GuestIp',
     'IncompleteScope',
@@ -50,4 +53,5 @@ __all__ = [
     'ProxmoxUnavailable',
     'ReadOptions',
     'read_cluster',
+    'read_data_protection',
 ]
