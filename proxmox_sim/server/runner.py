@@ -78,7 +78,7 @@ class SimServer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._servers: list[asyncio.Server] = []
-        self._connections: set[asyncio.Task[None]] = set()
+        self._connections: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
 
     def __enter__(self) -> SimServer:
         self.start()
@@ -154,22 +154,23 @@ class SimServer:
     async def _track(self, app: EndpointApp, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         assert task is not None
-        self._connections.add(task)
+        self._connections[task] = writer
         try:
             await serve_connection(app, reader, writer)
         except asyncio.CancelledError:
             pass  # shutting down: the task must end normally or asyncio logs the cancellation
         finally:
-            self._connections.discard(task)
+            self._connections.pop(task, None)
 
     async def _shutdown(self) -> None:
         for server in self._servers:
             server.close()
-        for task in list(self._connections):
+        for task, writer in list(self._connections.items()):
+            writer.transport.abort()  # no TLS close_notify handshake: it would wait for idle keep-alive clients
             task.cancel()
         await asyncio.gather(*self._connections, return_exceptions=True)
         for server in self._servers:
-            await server.wait_closed()
+            await asyncio.wait_for(server.wait_closed(), timeout=2)
 
     def stop(self) -> None:
         """Stop listening, close every connection and remove the generated certificate."""
