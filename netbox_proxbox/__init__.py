@@ -60,9 +60,13 @@ class ProxboxConfig(PluginConfig):
 
     def ready(self):
         from django.conf import settings
+        from django.db.models.signals import post_migrate
+
+        from .bootstrap import ensure_sync_objects
 
         validate_settings(settings.PLUGINS_CONFIG.get(self.name, {}))
         super().ready()
+        post_migrate.connect(ensure_sync_objects, sender=self)
 
 
 config = ProxboxConfig

@@ -1,6 +1,10 @@
 """Behaviour shared by Proxbox models."""
 
-__all__ = ('WriteOnlySecretsMixin',)
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+__all__ = ('SingletonMixin', 'WriteOnlySecretsMixin', 'singleton_constraint')
 
 
 class WriteOnlySecretsMixin:
@@ -17,3 +21,31 @@ class WriteOnlySecretsMixin:
 
     def secret_is_set(self, field_name):
         return bool(getattr(self, field_name))
+
+
+def singleton_constraint(model_name):
+    """A unique index on a constant: the database itself refuses a second row."""
+    return models.UniqueConstraint(
+        models.Value(True),
+        name=f'netbox_proxbox_{model_name}_singleton',
+        violation_error_message=_('Only one may exist; edit the existing one.'),
+    )
+
+
+class SingletonMixin:
+    """
+    A model of which at most one row exists (settings-like). A second one is refused with a
+    clear validation error; `singleton_constraint` backs this up in the database.
+    """
+
+    def clean(self):
+        super().clean()
+        if type(self).objects.exclude(pk=self.pk).exists():
+            raise ValidationError(
+                _('Only one %(name)s may exist; edit the existing one.') % {'name': self._meta.verbose_name}
+            )
+
+    @classmethod
+    def get_solo(cls):
+        """The one instance, or None when it has not been created yet."""
+        return cls.objects.first()
