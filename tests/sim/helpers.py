@@ -20,8 +20,10 @@ class Raw:
         self.session.trust_env = False  # REQUESTS_CA_BUNDLE would override verify=False
         self.token = f'PVEAPIToken={endpoint.token_id}={endpoint.token_secret}'
 
-    def get(self, path: str, *, auth: bool = True, **kwargs: Any) -> requests.Response:
-        headers = {'Authorization': self.token} if auth else {}
+    def get(
+        self, path: str, *, auth: bool = True, headers: dict[str, str] | None = None, **kwargs: Any
+    ) -> requests.Response:
+        headers = {**({'Authorization': self.token} if auth else {}), **(headers or {})}
         return self.session.get(self.base + path, headers=headers, timeout=10, **kwargs)
 
     def api(self, path: str, **kwargs: Any) -> requests.Response:
