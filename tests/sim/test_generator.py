@@ -1,4 +1,4 @@
-"""Generator contract: deterministic from seed and sizes, realistic proportions, every bus and NIC shape, fast at 10k."""
+"""Generator contract: deterministic from seed and sizes, realistic proportions, every bus and NIC, fast at 10k."""
 
 from __future__ import annotations
 
