@@ -10,7 +10,7 @@ from .extras import add_extras, make_backup, make_task
 from .guests import ROLES, allocate_address, make_guest, new_mac
 from .infra import build_cluster
 
-__all__ = ['allocate_address', 'generate', 'make_backup', 'make_task', 'new_mac']
+__all__ = ['allocate_address', 'generate', 'make_backup', 'make_guest', 'make_task', 'new_mac']
 
 
 def generate(spec: FleetSpec) -> list[Cluster]:

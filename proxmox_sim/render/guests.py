@@ -141,7 +141,7 @@ def agent_interfaces(guest: Guest) -> dict[str, Any]:
             {'ip-address-type': 'ipv6', 'ip-address': '::1', 'prefix': 128},
         ],
     }
-    result = [loopback]
+    result: list[dict[str, Any]] = [loopback]
     for nic in guest.nics:
         name = (f'Ethernet {nic.index + 1}' if nic.index else 'Ethernet') if windows else f'ens{18 + nic.index}'
         result.append(

@@ -6,6 +6,7 @@ import asyncio
 import tempfile
 import threading
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -123,9 +124,7 @@ class SimServer:
         for position, cluster in enumerate(self.fleet.clusters.values()):
             app = EndpointApp(self.fleet, cluster.name, auth_delay=self.auth_delay)
             port = self.port + position if self.port else 0
-            server = await asyncio.start_server(
-                lambda reader, writer, app=app: self._track(app, reader, writer), self.host, port, ssl=context
-            )
+            server = await asyncio.start_server(partial(self._track, app), self.host, port, ssl=context)
             self._servers.append(server)
             bound = server.sockets[0].getsockname()[1]
             self.endpoints.append(self._endpoint(cluster.name, bound, fp))
