@@ -67,11 +67,13 @@ async def _qemu(ctx: ReadContext, guest: Guest, config: Mapping[str, Any]) -> Gu
     parsed = parse_qemu_config(config)
     ips = config_ips(parsed.ipconfigs, {nic.index: nic.mac for nic in parsed.nics})
     warnings = list(parsed.warnings)
+    ips_complete = True
     if ctx.options.guest_agent and parsed.agent.enabled and guest.status == 'running':
         try:
             ips = agent_ips(await ctx.client.get(_path(guest, 'agent/network-get-interfaces'), retries=0))
         except ProxmoxError as exc:
             warnings.append(f'guest agent: {exc}')
+            ips_complete = False
     return guest.model_copy(
         update={
             'name': parsed.name or guest.name,
@@ -84,6 +86,7 @@ async def _qemu(ctx: ReadContext, guest: Guest, config: Mapping[str, Any]) -> Gu
             'nics': parsed.nics,
             'ip_configs': parsed.ipconfigs,
             'ips': ips,
+            'ips_complete': ips_complete,
             'warnings': (*guest.warnings, *warnings),
         }
     )
@@ -102,11 +105,12 @@ async def _lxc_ips(ctx: ReadContext, guest: Guest) -> Any:
 async def _lxc(ctx: ReadContext, guest: Guest, config: Mapping[str, Any]) -> Guest:
     parsed = parse_lxc_config(config)
     warnings = list(parsed.warnings)
+    ips_complete = True
     try:
         reported = await _lxc_ips(ctx, guest)
     except ProxmoxError as exc:
         warnings.append(f'interfaces: {exc}')
-        reported = None
+        reported, ips_complete = None, False
     ips = lxc_interface_ips(reported) if reported is not None else lxc_static_ips(parsed.nics)
     return guest.model_copy(
         update={
@@ -118,6 +122,7 @@ async def _lxc(ctx: ReadContext, guest: Guest, config: Mapping[str, Any]) -> Gue
             'mounts': parsed.mounts,
             'nics': parsed.nics,
             'ips': ips,
+            'ips_complete': ips_complete,
             'warnings': (*guest.warnings, *warnings),
         }
     )

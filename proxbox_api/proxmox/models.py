@@ -94,6 +94,9 @@ class Guest(_Frozen):
     ip_configs: tuple[IpConfig, ...] = ()
     ips: tuple[GuestIp, ...] = ()
     complete: bool = True
+    # False when the runtime addresses could not be read (agent or LXC interfaces failed): the
+    # ``ips`` then come from the static config only, and no address may be treated as removed.
+    ips_complete: bool = True
     warnings: tuple[str, ...] = ()
 
 
