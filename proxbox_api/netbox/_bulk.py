@@ -1,0 +1,173 @@
+"""Bulk writes: batches, bounded concurrency, whole-batch retries and per-object outcomes.
+
+NetBox 4.7 applies a bulk POST/PATCH/DELETE atomically: one bad object rolls the batch back with a
+400/403/409 naming each bad object by ``index`` (its position in the request) or ``id``. A batch is
+therefore a loop: send the pending objects; drop the ones NetBox named (failed, or for a delete of
+an object that no longer exists, gone) and resend the rest; retry the whole batch on 5xx/429/network
+failures; stop at the first success, a whole-request refusal, or when nothing is left.
+"""
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import httpx
+
+from ._http import Sender, decode
+from .errors import (
+    NetBoxAuthError,
+    NetBoxError,
+    NetBoxPermissionError,
+    NetBoxUnavailable,
+    NetBoxValidationError,
+)
+from .results import Recover, WriteResult
+
+__all__ = ['BulkWrite', 'Item']
+
+Kind = Literal['create', 'update', 'delete']
+_METHOD: dict[Kind, str] = {'create': 'POST', 'update': 'PATCH', 'delete': 'DELETE'}
+AMBIGUOUS_CREATE = 'may have been created (the request failed after it was sent); will reconcile on next sync'
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One object of the caller's list: its position, the body to send, and (update/delete) its ID."""
+
+    index: int
+    payload: dict[str, Any]
+    original: dict[str, Any]
+    key: int | None = None
+
+
+@dataclass
+class BulkWrite:
+    """One bulk call: every batch shares the endpoint and stops sending after a 401 or a 403."""
+
+    sender: Sender
+    kind: Kind
+    path: str
+    recover: Recover | None = None
+    refused: NetBoxError | None = field(default=None, init=False)
+
+    async def run(self, items: list[Item]) -> list[WriteResult]:
+        size = self.sender.options.batch_size
+        batches = [items[i : i + size] for i in range(0, len(items), size)]
+        done = await asyncio.gather(*(self._batch(batch) for batch in batches))
+        return [result for results in done for result in results]
+
+    async def _batch(self, items: list[Item]) -> list[WriteResult]:
+        results: dict[int, WriteResult] = {}
+        pending, attempt = items, 0
+        while pending:
+            try:
+                response = await self._send(pending)
+            except NetBoxValidationError as exc:
+                pending = self._drop_named(pending, exc, results) if exc.errors else self._fail(pending, exc, results)
+            except NetBoxUnavailable as exc:
+                pending = await self._unavailable(pending, exc, attempt, results)
+                if pending:
+                    await self.sender.pause(attempt, exc)
+                    attempt += 1
+            except NetBoxError as exc:
+                if isinstance(exc, NetBoxAuthError | NetBoxPermissionError):
+                    self.refused = self.refused or exc
+                pending = self._fail(pending, exc, results)
+            else:
+                self._record(pending, response, results)
+                pending = []
+        return [results[item.index] for item in items]
+
+    async def _send(self, pending: list[Item]) -> httpx.Response:
+        async with self.sender.write_slot:
+            if self.refused is not None:  # checked inside the slot: batches queued behind a 403 never go out
+                raise type(self.refused)(
+                    f'not sent: {self.refused.message}', status=self.refused.status, path=self.path
+                )  # fmt: skip
+            body = [item.payload for item in pending]
+            return await self.sender.send(_METHOD[self.kind], self.path, json=body, slot=False)
+
+    async def _unavailable(
+        self, pending: list[Item], exc: NetBoxUnavailable, attempt: int, results: dict[int, WriteResult]
+    ) -> list[Item]:
+        """What is left to resend after a 5xx/429/network failure (empty: give up on the batch)."""
+        if exc.ambiguous and self.kind == 'create':
+            if self.recover is None:
+                return self._fail(pending, exc, results, f'{AMBIGUOUS_CREATE}: {exc.message}')
+            pending = await self._recovered(pending, exc, results)
+        if pending and attempt >= self.sender.options.max_retries:
+            return self._fail(pending, exc, results, f'gave up after {attempt + 1} attempts: {exc.message}')
+        return pending
+
+    async def _recovered(
+        self, pending: list[Item], exc: NetBoxUnavailable, results: dict[int, WriteResult]
+    ) -> list[Item]:
+        """Ask the engine which objects were in fact created; those are done, the rest are resent."""
+        assert self.recover is not None
+        try:
+            found = await self.recover([dict(item.original) for item in pending])
+            if len(found) != len(pending):
+                raise ValueError(f'recover returned {len(found)} results for {len(pending)} objects')
+        except Exception as err:  # a broken callback fails its batch, not the run
+            reason = f'{AMBIGUOUS_CREATE}: {exc.message} (recover failed: {type(err).__name__}: {err})'
+            return self._fail(pending, exc, results, self.sender.auth.redact(reason))
+        rest = []
+        for item, obj in zip(pending, found, strict=True):
+            if obj is None:
+                rest.append(item)
+            else:
+                results[item.index] = WriteResult(item.index, True, id=_id(obj), data=obj)
+        return rest
+
+    def _drop_named(
+        self, pending: list[Item], exc: NetBoxValidationError, results: dict[int, WriteResult]
+    ) -> list[Item]:
+        """Settle the objects NetBox named; the rest were rolled back with them and are resent."""
+        named: set[int] = set()
+        for error in exc.errors:
+            for position in _positions(pending, error.index, error.id):
+                named.add(position)
+                item = pending[position]
+                if self.kind == 'delete' and _is_missing(error.fields):
+                    results[item.index] = WriteResult(item.index, True, id=item.key, status=404)
+                else:
+                    results[item.index] = WriteResult(item.index, False, id=item.key, error=error.message,
+                                                      status=exc.status)  # fmt: skip
+        if not named:  # NetBox named nothing we sent: resending the same batch would loop
+            return self._fail(pending, exc, results)
+        return [item for position, item in enumerate(pending) if position not in named]
+
+    def _fail(
+        self, pending: list[Item], exc: NetBoxError, results: dict[int, WriteResult], reason: str | None = None
+    ) -> list[Item]:
+        for item in pending:
+            results[item.index] = WriteResult(item.index, False, id=item.key, error=reason or exc.message,
+                                              status=exc.status)  # fmt: skip
+        return []
+
+    def _record(self, pending: list[Item], response: httpx.Response, results: dict[int, WriteResult]) -> None:
+        body = decode(_METHOD[self.kind], self.path, response)
+        objects = body if isinstance(body, list) else []
+        by_id = {_id(obj): obj for obj in objects if isinstance(obj, dict)}
+        positional = self.kind == 'create' and len(objects) == len(pending)  # created in request order
+        for position, item in enumerate(pending):
+            obj = objects[position] if positional else by_id.get(item.key)
+            obj = obj if isinstance(obj, dict) else None
+            oid = _id(obj) if obj is not None else item.key
+            results[item.index] = WriteResult(item.index, True, id=oid, data=obj, status=response.status_code)
+
+
+def _positions(pending: list[Item], index: int | None, oid: int | None) -> list[int]:
+    if index is not None:
+        return [index] if 0 <= index < len(pending) else []
+    return [position for position, item in enumerate(pending) if oid is not None and item.key == oid]
+
+
+def _is_missing(fields: dict[str, Any]) -> bool:
+    """NetBox's ``{"id": ["Object with ID 7 does not exist"]}``: the object is already gone."""
+    return set(fields) == {'id'} and 'does not exist' in str(fields['id'])
+
+
+def _id(obj: dict[str, Any] | None) -> int | None:
+    value = (obj or {}).get('id')
+    return value if isinstance(value, int) else None
