@@ -52,6 +52,15 @@ def flatten_errors(errors: Any, prefix: str = '') -> str:
     return f'{prefix}: {errors}' if prefix else str(errors)
 
 
+def _redacted(value: Any, redact: Redact) -> Any:
+    """NetBox's error tree with every string redacted (a proxy or plugin may echo headers back)."""
+    if isinstance(value, dict):
+        return {str(k): _redacted(v, redact) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redacted(v, redact) for v in value]
+    return redact(value) if isinstance(value, str) else value
+
+
 def _object_errors(body: Any, redact: Redact) -> tuple[NetBoxObjectError, ...]:
     entries = body.get('errors') if isinstance(body, dict) else None
     if not isinstance(entries, list):
@@ -61,7 +70,7 @@ def _object_errors(body: Any, redact: Redact) -> tuple[NetBoxObjectError, ...]:
         if not isinstance(entry, dict) or not ('index' in entry or 'id' in entry):
             continue
         index, oid, fields = entry.get('index'), entry.get('id'), entry.get('errors')
-        fields = fields if isinstance(fields, dict) else {'__all__': fields}
+        fields = _redacted(fields if isinstance(fields, dict) else {'__all__': fields}, redact)
         found.append(
             NetBoxObjectError(
                 index=index if isinstance(index, int) else None,
