@@ -64,14 +64,16 @@ def normal(value: Any, resolve: IdLookup) -> Any:
     return _canonical(value)
 
 
-def json_value(value: Any) -> Any:
-    """The plan's JSON form of a desired value."""
+def json_value(value: Any, resolve: IdLookup | None = None) -> Any:
+    """The plan's JSON form of a desired value: references to existing objects become their ids,
+    references to objects the plan creates stay ``{"$ref": [kind, key]}``."""
     if isinstance(value, Ref):
-        return value.to_json()
+        found = resolve(value) if resolve is not None else None
+        return value.to_json() if found is None else found
     if isinstance(value, list | tuple):
-        return [json_value(item) for item in value]
+        return [json_value(item, resolve) for item in value]
     if isinstance(value, Mapping):
-        return {key: json_value(item) for key, item in value.items()}
+        return {key: json_value(item, resolve) for key, item in value.items()}
     return value
 
 
@@ -110,5 +112,5 @@ def changed_fields(
             if delta is not None:
                 changes[name] = ({key: (have or {}).get(key) for key in delta}, delta)
         elif normal(want, resolve) != normal(have, _no_refs):
-            changes[name] = (have, json_value(want))
+            changes[name] = (have, json_value(want, resolve))
     return changes

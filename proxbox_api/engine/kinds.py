@@ -53,7 +53,7 @@ KINDS: tuple[KindSpec, ...] = (
         'shared',
         ('name', 'slug'),
         natural=('slug',),
-    ),  # fmt: skip
+    ),
     KindSpec('dcim.manufacturer', '/api/dcim/manufacturers/', 'shared', ('name', 'slug'), natural=('slug',)),
     KindSpec(
         'dcim.devicetype',
@@ -62,10 +62,10 @@ KINDS: tuple[KindSpec, ...] = (
         ('manufacturer', 'model', 'slug'),
         relations=('manufacturer',),
         natural=('slug',),
-    ),  # fmt: skip
+    ),
     KindSpec(
         'dcim.devicerole', '/api/dcim/device-roles/', 'shared', ('name', 'slug', 'color', 'vm_role'), natural=('slug',)
-    ),  # fmt: skip
+    ),
     KindSpec('dcim.platform', '/api/dcim/platforms/', 'shared', ('name', 'slug'), natural=('slug',)),
     KindSpec(
         'virtualization.cluster',
@@ -75,7 +75,7 @@ KINDS: tuple[KindSpec, ...] = (
         relations=('type',),
         natural=('name',),
         prune='policy',
-    ),  # fmt: skip
+    ),
     KindSpec(
         'ipam.vlangroup',
         '/api/ipam/vlan-groups/',
@@ -83,7 +83,7 @@ KINDS: tuple[KindSpec, ...] = (
         ('name', 'slug', 'scope_type', 'scope_id', *_OWNED),
         natural=('slug',),
         family='interfaces',
-    ),  # fmt: skip
+    ),
     # VLANs stay when no guest uses them any more: people may have attached their own objects.
     KindSpec(
         'ipam.vlan',
@@ -93,7 +93,7 @@ KINDS: tuple[KindSpec, ...] = (
         relations=('group',),
         natural=('group', 'vid'),
         family='interfaces',
-    ),  # fmt: skip
+    ),
     KindSpec(
         'dcim.device',
         '/api/dcim/devices/',
@@ -103,7 +103,7 @@ KINDS: tuple[KindSpec, ...] = (
         natural=('name', 'site'),
         prune='policy',
         family='nodes',
-    ),  # fmt: skip
+    ),
     KindSpec(
         'dcim.interface',
         '/api/dcim/interfaces/',
@@ -113,7 +113,7 @@ KINDS: tuple[KindSpec, ...] = (
         natural=('device', 'name'),
         prune='with-parent',
         family='nodes',
-    ),  # fmt: skip
+    ),
     KindSpec(
         'virtualization.virtualmachine',
         '/api/virtualization/virtual-machines/',
@@ -124,7 +124,7 @@ KINDS: tuple[KindSpec, ...] = (
         prune='policy',
         read_params={'exclude': 'config_context'},
         family='virtual_machines',
-    ),  # fmt: skip
+    ),
     KindSpec(
         'virtualization.vminterface',
         '/api/virtualization/interfaces/',
@@ -134,7 +134,7 @@ KINDS: tuple[KindSpec, ...] = (
         natural=('virtual_machine', 'name'),
         prune='with-parent',
         family='interfaces',
-    ),  # fmt: skip
+    ),
     KindSpec(
         'dcim.macaddress',
         '/api/dcim/mac-addresses/',
@@ -142,7 +142,7 @@ KINDS: tuple[KindSpec, ...] = (
         ('mac_address', 'assigned_object_type', 'assigned_object_id', *_OWNED),
         prune='with-parent',
         family='interfaces',
-    ),  # fmt: skip
+    ),
     KindSpec(
         'ipam.ipaddress',
         '/api/ipam/ip-addresses/',
@@ -151,7 +151,7 @@ KINDS: tuple[KindSpec, ...] = (
         natural=('address',),
         prune='with-parent',
         family='ip_addresses',
-    ),  # fmt: skip
+    ),
     KindSpec(
         'virtualization.virtualdisk',
         '/api/virtualization/virtual-disks/',
@@ -161,7 +161,7 @@ KINDS: tuple[KindSpec, ...] = (
         natural=('virtual_machine', 'name'),
         prune='with-parent',
         family='virtual_disks',
-    ),  # fmt: skip
+    ),
     KindSpec(
         'virtualization.vminterface#mac',
         '/api/virtualization/interfaces/',
@@ -179,14 +179,14 @@ KINDS: tuple[KindSpec, ...] = (
         relations=('primary_ip4', 'primary_ip6'),
         base='virtualization.virtualmachine',
         family='ip_addresses',
-    ),  # fmt: skip
+    ),
     KindSpec(
         'netbox_proxbox.proxmoxcluster',
         '/api/plugins/proxbox/clusters/',
         'plugin',
         ('endpoint', 'name', 'standalone', 'quorate', 'pve_version', 'node_count', 'cluster'),
         relations=('endpoint', 'cluster'),
-    ),  # fmt: skip
+    ),
     KindSpec(
         'netbox_proxbox.proxmoxnode',
         '/api/plugins/proxbox/nodes/',
@@ -195,7 +195,7 @@ KINDS: tuple[KindSpec, ...] = (
         relations=('cluster', 'device'),
         prune='with-parent',
         family='nodes',
-    ),  # fmt: skip
+    ),
 )
 
 KIND_ORDER: dict[str, int] = {spec.kind: index for index, spec in enumerate(KINDS)}

@@ -83,7 +83,8 @@ class _Planner:
 
     def _plan_new(self, spec: KindSpec, obj: Desired) -> None:
         if spec.is_phase:  # the base object is created in this run; patch it afterwards
-            attrs = {name: json_value(value) for name, value in obj.attrs.items() if value not in (None, [])}
+            wanted = {name: value for name, value in obj.attrs.items() if value not in (None, [])}
+            attrs = {name: json_value(value, self.resolve) for name, value in wanted.items()}
             if attrs:
                 self.ops.append(Operation(action='update', kind=spec.kind, key=obj.key, attrs=attrs))
             return
@@ -93,7 +94,7 @@ class _Planner:
             reason = f'NetBox object #{clash.id} made by hand has the same {", ".join(spec.natural)}'
             self.ops.append(Operation(action='conflict', kind=spec.kind, key=obj.key, id=clash.id, reason=reason))
             return
-        attrs = {name: json_value(value) for name, value in obj.attrs.items()}
+        attrs = {name: json_value(value, self.resolve) for name, value in obj.attrs.items()}
         self.ops.append(Operation(action='create', kind=spec.kind, key=obj.key, attrs=attrs, display=_display(obj)))
 
     def _plan_existing(self, spec: KindSpec, obj: Desired, existing: Current) -> None:

@@ -1,0 +1,95 @@
+"""Routes: health, metrics, sync (JSON) and sync (Server-Sent Events)."""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi.responses import PlainTextResponse, StreamingResponse
+from prometheus_client import generate_latest
+
+from .. import __version__
+from ..events import Event, EventSink, Redactor
+from ..schemas import SyncRequest, SyncResult
+from ..service import StalePlanError, run_sync
+from ..settings import ServiceSettings
+from .security import require_api_key, settings_dep
+
+__all__ = ['router']
+
+logger = logging.getLogger('proxbox_api')
+router = APIRouter()
+Authorized = Depends(require_api_key)
+
+
+def _secrets(request: SyncRequest, settings: ServiceSettings) -> list[str]:
+    values = [request.netbox.token.get_secret_value(), settings.api_key.get_secret_value()]
+    for endpoint in request.endpoints:
+        values.extend(endpoint.secrets())
+    return values
+
+
+@router.get('/health')
+async def health() -> dict[str, str]:
+    return {'status': 'ok', 'version': __version__}
+
+
+@router.get('/metrics', dependencies=[Authorized], response_class=PlainTextResponse)
+async def metrics(request: Request) -> PlainTextResponse:
+    return PlainTextResponse(generate_latest(request.app.state.metrics.registry).decode())
+
+
+async def _guarded_run(request: Request, body: SyncRequest, sink: EventSink) -> SyncResult:
+    app = request.app
+    async with app.state.sync_slots:
+        app.state.metrics.running.inc()
+        try:
+            result = await run_sync(body, sink, expected_digest=body.expected_plan_digest)
+        finally:
+            app.state.metrics.running.dec()
+    app.state.metrics.record(result)
+    return result
+
+
+@router.post('/v1/sync', dependencies=[Authorized], response_model=SyncResult)
+async def sync(request: Request, body: SyncRequest, settings: Annotated[ServiceSettings, Depends(settings_dep)]) -> Any:
+    sink = EventSink(Redactor(_secrets(body, settings)))
+    try:
+        result = await _guarded_run(request, body, sink)
+    except StalePlanError as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
+    return sink.redact(result.model_dump(mode='json'))
+
+
+async def _stream(request: Request, body: SyncRequest, settings: ServiceSettings) -> AsyncIterator[str]:
+    queue: asyncio.Queue[Event | None] = asyncio.Queue()
+    sink = EventSink(Redactor(_secrets(body, settings)), queue.put)
+    task = asyncio.create_task(_run_for_stream(request, body, sink, settings))
+    task.add_done_callback(lambda _: queue.put_nowait(None))
+    try:
+        while (event := await queue.get()) is not None:
+            yield event.to_sse()
+    finally:
+        if not task.done():  # the client went away: that cancels the run
+            task.cancel()
+
+
+async def _run_for_stream(request: Request, body: SyncRequest, sink: EventSink, settings: ServiceSettings) -> None:
+    try:
+        await _guarded_run(request, body, sink)
+    except StalePlanError as exc:
+        await sink('error', {'message': str(exc), 'kind': 'StalePlan', 'status': 409})
+    except Exception as exc:  # an unexpected bug: report it without leaking internals
+        logger.exception('sync run failed')
+        detail = f': {type(exc).__name__}: {exc}' if settings.debug_errors else ''
+        await sink('error', {'message': f'internal error in proxbox-api{detail}', 'kind': 'InternalError'})
+        await sink('run_finished', {'status': 'failed', 'errors': ['internal error in proxbox-api']})
+
+
+@router.post('/v1/sync/stream', dependencies=[Authorized])
+async def sync_stream(
+    request: Request, body: SyncRequest, settings: Annotated[ServiceSettings, Depends(settings_dep)]
+) -> StreamingResponse:
+    headers = {'Cache-Control': 'no-cache', 'X-Accel-Buffering': 'no'}
+    return StreamingResponse(_stream(request, body, settings), media_type='text/event-stream', headers=headers)

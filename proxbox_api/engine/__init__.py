@@ -1,0 +1,23 @@
+"""The sync engine: Proxmox snapshot → desired state; NetBox → current state; plan; apply."""
+
+from .apply import ApplyResult, Outcome, apply
+from .mapping import MappingContext, desired_state
+from .netbox_state import read_current
+from .plan import Operation, Plan
+from .planner import plan
+from .state import CurrentState, DesiredState, PlanOptions
+
+__all__ = [
+    'ApplyResult',
+    'CurrentState',
+    'DesiredState',
+    'MappingContext',
+    'Operation',
+    'Outcome',
+    'Plan',
+    'PlanOptions',
+    'apply',
+    'desired_state',
+    'plan',
+    'read_current',
+]

@@ -1,0 +1,182 @@
+"""Reading what NetBox holds, once per run, into a ``CurrentState``.
+
+Per kind, only what the plan needs: Proxbox's own objects (tag ``proxbox``) with just the compared
+fields; shared objects (tags, roles, platforms...) by the slugs the desired state uses; and, for
+conflict detection, the objects people made that share a natural key with ours (VMs in our
+clusters, clusters and devices by name).
+"""
+
+import asyncio
+import builtins
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
+
+from . import keys
+from .kinds import KINDS, KindSpec, kind_spec
+from .records import Current
+from .state import CurrentState, DesiredState
+
+__all__ = ['NetBoxReader', 'normalise', 'read_current']
+
+_CHUNK = 100  # values per filter request (URL length)
+
+
+class NetBoxReader(Protocol):
+    async def list(
+        self, path: str, params: Mapping[str, Any] | None = None, *, fields: Sequence[str] | None = None
+    ) -> builtins.list[dict[str, Any]]: ...
+
+
+def _scalar(value: Any) -> Any:
+    if isinstance(value, dict):
+        if 'id' in value:
+            return value['id']
+        if 'value' in value:
+            return value['value']
+    if isinstance(value, str) and len(value) == 17 and value.count(':') == 5:
+        return value.upper()  # a MAC address
+    return value
+
+
+def normalise(obj: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:
+    """A NetBox REST object in the planner's comparable form (objects → ids, choices → values)."""
+    attrs: dict[str, Any] = {}
+    for name in fields:
+        value = obj.get(name)
+        if name == 'tags':
+            attrs[name] = sorted(tag['slug'] for tag in value or [])
+        elif name == 'custom_fields':
+            attrs[name] = dict(value or {})
+        elif isinstance(value, list):
+            attrs[name] = sorted(_scalar(item) for item in value)
+        else:
+            attrs[name] = _scalar(value)
+    return attrs
+
+
+def _fields(spec: KindSpec) -> list[str]:
+    phase_fields = [field for other in KINDS if other.base == spec.kind for field in other.fields]
+    return ['id', *spec.fields, *phase_fields, 'custom_fields', 'tags']
+
+
+def _current(spec: KindSpec, obj: Mapping[str, Any], key: str | None, owned: bool) -> Current:
+    attrs = normalise(obj, _fields(spec)[1:])
+    custom = attrs.get('custom_fields') or {}
+    return Current(
+        kind=spec.kind,
+        id=int(obj['id']),
+        key=key,
+        attrs=attrs,
+        owned=owned,
+        pinned='proxbox-pinned' in attrs.get('tags', []),
+        orphaned_since=custom.get('proxbox_orphaned_since'),
+        parent_key=keys.parent_of(key) if key else None,
+    )
+
+
+async def _chunked(client: NetBoxReader, spec: KindSpec, name: str, values: Sequence[Any]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for start in range(0, len(values), _CHUNK):
+        params = {name: list(values[start : start + _CHUNK])}
+        found.extend(await client.list(spec.path, params, fields=_fields(spec)))
+    return found
+
+
+async def _read_shared(client: NetBoxReader, spec: KindSpec, slugs: Sequence[str]) -> dict[str, Current]:
+    rows = await _chunked(client, spec, 'slug', sorted(slugs)) if slugs else []
+    fields = [*spec.fields]
+    return {
+        row['slug']: Current(spec.kind, int(row['id']), row['slug'], normalise(row, fields), owned=False)
+        for row in rows
+    }
+
+
+def _split_owned(spec: KindSpec, rows: Iterable[Mapping[str, Any]]) -> tuple[dict[str, Current], list[Current]]:
+    owned: dict[str, Current] = {}
+    others: list[Current] = []
+    for row in rows:
+        tags = {tag['slug'] for tag in row.get('tags') or []}
+        key = (row.get('custom_fields') or {}).get('proxbox_id')
+        if key and 'proxbox' in tags:
+            owned[key] = _current(spec, row, key, True)
+        else:
+            others.append(_current(spec, row, key, False))
+    return owned, others
+
+
+def _natural(spec: KindSpec, current: Current) -> tuple[Any, ...]:
+    values = (current.attrs.get(name) for name in spec.natural)
+    return tuple(value.lower() if isinstance(value, str) else value for value in values)
+
+
+class _Read:
+    def __init__(self, client: NetBoxReader, desired: DesiredState) -> None:
+        self.client, self.desired = client, desired
+        self.objects: dict[str, dict[str, Current]] = {}
+        self.unowned: dict[str, dict[tuple[Any, ...], Current]] = {}
+
+    def _add_unowned(self, spec: KindSpec, items: Iterable[Current]) -> None:
+        if spec.natural:
+            index = self.unowned.setdefault(spec.kind, {})
+            for item in items:
+                index[_natural(spec, item)] = item
+
+    async def owned_kind(self, spec: KindSpec) -> None:
+        rows = await self.client.list(spec.path, {'tag': 'proxbox'}, fields=_fields(spec))
+        owned, others = _split_owned(spec, rows)
+        self.objects[spec.kind] = owned
+        self._add_unowned(spec, others)
+
+    async def by_name(self, kind: str) -> None:
+        """People's clusters and devices with the names ours want."""
+        spec = kind_spec(kind)
+        names = sorted({str(obj.attrs['name']) for obj in self.desired.objects.get(kind, {}).values()})
+        rows = await _chunked(self.client, spec, 'name', names) if names else []
+        self._add_unowned(spec, _split_owned(spec, rows)[1])
+
+    async def vms_in_our_clusters(self) -> None:
+        spec = kind_spec('virtualization.virtualmachine')
+        ids = sorted(c.id for c in self.objects.get('virtualization.cluster', {}).values())
+        rows = await _chunked(self.client, spec, 'cluster_id', ids) if ids else []
+        self._add_unowned(spec, _split_owned(spec, rows)[1])
+
+    async def shared_kind(self, spec: KindSpec) -> None:
+        slugs = list(self.desired.objects.get(spec.kind, {}))
+        self.objects[spec.kind] = await _read_shared(self.client, spec, slugs)
+
+    async def plugin_kind(self, spec: KindSpec) -> None:
+        try:
+            rows = await self.client.list(spec.path, fields=['id', *spec.fields])
+        except Exception:  # noqa: BLE001 - the plugin may not be installed where proxbox-api writes
+            rows = []
+        self.objects[spec.kind] = {
+            _plugin_key(spec, row): _current(spec, row, _plugin_key(spec, row), True) for row in rows
+        }
+
+    async def run(self) -> CurrentState:
+        specs = [spec for spec in KINDS if not spec.is_phase]
+        await asyncio.gather(*(self._read(spec) for spec in specs))
+        await asyncio.gather(
+            self.by_name('virtualization.cluster'), self.by_name('dcim.device'), self.vms_in_our_clusters()
+        )
+        return CurrentState(objects=self.objects, unowned=self.unowned)
+
+    async def _read(self, spec: KindSpec) -> None:
+        if spec.identity == 'shared':
+            await self.shared_kind(spec)
+        elif spec.identity == 'plugin':
+            await self.plugin_kind(spec)
+        else:
+            await self.owned_kind(spec)
+
+
+def _plugin_key(spec: KindSpec, row: Mapping[str, Any]) -> str:
+    if spec.kind == 'netbox_proxbox.proxmoxcluster':
+        return keys.cluster_key(str(row['name']))
+    cluster = row.get('cluster') or {}
+    return keys.node_key(str(cluster.get('name') or cluster.get('display')), str(row['name']))
+
+
+async def read_current(client: NetBoxReader, desired: DesiredState) -> CurrentState:
+    """Everything the planner compares against, read concurrently (the client bounds concurrency)."""
+    return await _Read(client, desired).run()
