@@ -18,6 +18,7 @@ from .errors import (
     NetBoxAuthError,
     NetBoxError,
     NetBoxPermissionError,
+    NetBoxProtocolError,
     NetBoxUnavailable,
     NetBoxValidationError,
 )
@@ -146,7 +147,10 @@ class BulkWrite:
         return []
 
     def _record(self, pending: list[Item], response: httpx.Response, results: dict[int, WriteResult]) -> None:
-        body = decode(_METHOD[self.kind], self.path, response)
+        try:
+            body = decode(_METHOD[self.kind], self.path, response)
+        except NetBoxProtocolError:  # written (2xx) but unreadable: still written, just without the objects
+            body = None
         objects = body if isinstance(body, list) else []
         by_id = {_id(obj): obj for obj in objects if isinstance(obj, dict)}
         positional = self.kind == 'create' and len(objects) == len(pending)  # created in request order

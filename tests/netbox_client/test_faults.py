@@ -173,3 +173,16 @@ async def test_single_delete_of_a_missing_object_raises_not_found() -> None:
     else:
         raise AssertionError('expected NetBoxNotFound')
     assert fake.requests[0].body == {'changelog_message': MESSAGE}
+
+
+async def test_an_unreadable_success_still_counts_as_written() -> None:
+    import httpx
+
+    from proxbox_api.netbox import NetBoxClient
+
+    from .helpers import TOKEN_V2, URL
+
+    transport = httpx.MockTransport(lambda request: httpx.Response(201, text='<html>ok</html>'))
+    client = NetBoxClient(URL, TOKEN_V2, transport=transport)
+    results = await client.bulk_create('dcim/sites', sites('a'), changelog_message=MESSAGE)
+    assert results[0].ok and results[0].data is None and results[0].status == 201
