@@ -21,6 +21,7 @@ import httpx
 
 from .engine import apply, desired_state, plan, read_current
 from .engine.mapping import ALL_FAMILIES, MappingContext, cluster_name
+from .engine.netbox_state import NetBoxNotPrepared
 from .engine.plan import Plan
 from .engine.state import PlanOptions
 from .events import Emit
@@ -159,7 +160,7 @@ class _Run:
                 began = await self.stage('netbox')
                 current = await read_current(netbox, desired)
                 await self.finish_stage('netbox', began)
-            except NetBoxError as exc:
+            except (NetBoxError, NetBoxNotPrepared) as exc:
                 await self.error(f'NetBox: {exc}', kind=type(exc).__name__)
                 return await self.result('failed', None)
             the_plan = await self.make_plan(desired, current)

@@ -171,10 +171,17 @@ schema_fingerprint() {
         | sha256sum | cut -c1-16
 }
 
-# Make database $1 match the template plus our migrations; rebuilt from the template when stale.
+# Make database $1 match the template plus our migrations. The test database is rebuilt from the
+# template when stale; the dev database ($NETBOX_DB_NAME) is only ever migrated, never dropped.
 ensure_db() {
     local db=$1 fp; fp=$(schema_fingerprint)
     if db_exists "$db" && [ "$(db_comment "$db")" = "$fp" ]; then return 0; fi
+    if db_exists "$db" && [ "$db" = "$NETBOX_DB_NAME" ]; then
+        say "migrating $db (your data stays; 'make clean-stack' starts over)"
+        NETBOX_DB_NAME=$db "$VENV/bin/netbox" migrate --no-input -v 0
+        psql_super -c "COMMENT ON DATABASE \"$db\" IS '$fp'"
+        return 0
+    fi
     if db_exists "$db"; then
         say "database $db is stale (schema changed); rebuilding it from the template"
         psql_super -c "DROP DATABASE \"$db\" WITH (FORCE)"

@@ -16,7 +16,7 @@ from .kinds import KINDS, KindSpec, kind_spec
 from .records import Current
 from .state import CurrentState, DesiredState
 
-__all__ = ['NetBoxReader', 'normalise', 'read_current']
+__all__ = ['NetBoxNotPrepared', 'NetBoxReader', 'check_prepared', 'normalise', 'read_current']
 
 _CHUNK = 100  # values per filter request (URL length)
 
@@ -179,4 +179,20 @@ def _plugin_key(spec: KindSpec, row: Mapping[str, Any]) -> str:
 
 async def read_current(client: NetBoxReader, desired: DesiredState) -> CurrentState:
     """Everything the planner compares against, read concurrently (the client bounds concurrency)."""
+    await check_prepared(client)
     return await _Read(client, desired).run()
+
+
+class NetBoxNotPrepared(Exception):
+    """NetBox lacks the tag or custom fields the sync relies on (the plugin is not installed or migrated)."""
+
+
+async def check_prepared(client: NetBoxReader) -> None:
+    """Fail early and clearly, before any write, when NetBox is not ready for Proxbox."""
+    tags = await client.list('/api/extras/tags/', {'slug': 'proxbox'}, fields=['id'])
+    fields = await client.list('/api/extras/custom-fields/', {'name': 'proxbox_id'}, fields=['id'])
+    if not tags or not fields:
+        raise NetBoxNotPrepared(
+            'NetBox has no "proxbox" tag or "proxbox_id" custom field: install the netbox_proxbox plugin '
+            'and run `netbox migrate` (it creates them), or check that the sync user may view tags and custom fields'
+        )
