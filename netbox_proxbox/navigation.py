@@ -27,5 +27,49 @@ def _item(model_name, text, permission_model=None, add=True):
 menu = PluginMenu(
     label='Proxbox',
     icon_class='mdi mdi-server-network',
-    groups=((_('Endpoints'), (_item('proxmoxendpoint', _('Proxmox Endpoints')),)),),
+    groups=(
+        (
+            _('Endpoints'),
+            (
+                _item('proxmoxendpoint', _('Proxmox Endpoints')),
+                _item('netboxendpoint', _('NetBox Endpoint'), add=False),
+                _item('fastapiendpoint', _('proxbox-api Endpoint'), add=False),
+            ),
+        ),
+        (
+            _('Infrastructure'),
+            (
+                _item('proxmoxcluster', _('Proxmox Clusters')),
+                _item('proxmoxnode', _('Proxmox Nodes')),
+                _item('proxmoxstorage', _('Proxmox Storage')),
+                _item('netboxendpoint', _('NetBox Endpoint'), add=False),
+                _item('fastapiendpoint', _('proxbox-api Endpoint'), add=False),
+            ),
+        ),
+        (
+            _('Infrastructure'),
+            (
+                _item('proxmoxcluster', _('Proxmox Clusters')),
+                _item('proxmoxnode', _('Proxmox Nodes')),
+                _item('proxmoxstorage', _('Proxmox Storage')),
+            ),
+        ),
+        (
+            _('Data protection'),
+            (
+                _item('backuproutine', _('Backup Routines')),
+                _item('vmbackup', _('Backups')),
+                _item('vmsnapshot', _('Snapshots')),
+                _item('replication', _('Replication Jobs')),
+            ),
+        ),
+        (
+            _('Operations'),
+            (
+                _item('vmtaskhistory', _('Task History')),
+                _item('syncrun', _('Sync Runs'), add=False),
+                _item('proxboxpluginsettings', _('Settings'), add=False),
+            ),
+        ),
+    ),
 )

@@ -6,5 +6,17 @@ app_name = 'netbox_proxbox'
 
 router = NetBoxRouter()
 router.register('endpoints/proxmox', views.ProxmoxEndpointViewSet)
+router.register('endpoints/netbox', views.NetBoxEndpointViewSet)
+router.register('endpoints/proxbox-api', views.FastAPIEndpointViewSet)
+router.register('clusters', views.ProxmoxClusterViewSet)
+router.register('nodes', views.ProxmoxNodeViewSet)
+router.register('storage', views.ProxmoxStorageViewSet)
+router.register('settings', views.ProxboxPluginSettingsViewSet)
+router.register('backup-routines', views.BackupRoutineViewSet)
+router.register('replications', views.ReplicationViewSet)
+router.register('backups', views.VMBackupViewSet)
+router.register('snapshots', views.VMSnapshotViewSet)
+router.register('tasks', views.VMTaskHistoryViewSet)
+router.register('sync-runs', views.SyncRunViewSet)
 
 urlpatterns = router.urls

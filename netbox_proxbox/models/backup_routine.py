@@ -1,15 +1,17 @@
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from netbox.models import PrimaryModel
 
 from ..choices import BackupCompressionChoices, BackupModeChoices, BackupSelectionChoices
+from .mixins import UniqueErrorFieldMixin
 
 __all__ = ('BackupRoutine',)
 
 
-class BackupRoutine(PrimaryModel):
+class BackupRoutine(UniqueErrorFieldMixin, PrimaryModel):
     """A scheduled vzdump backup job of a Proxmox cluster (`/cluster/backup`)."""
 
     cluster = models.ForeignKey(
@@ -68,8 +70,19 @@ class BackupRoutine(PrimaryModel):
             ),
         )
 
+    unique_error_field = 'job_id'
+
     def __str__(self):
         return self.job_id
+
+    def clean(self):
+        super().clean()
+        if self.storage_id and self.cluster_id and self.storage.cluster_id != self.cluster_id:
+            raise ValidationError({'storage': _('Pick a storage of the same Proxmox cluster.')})
+        if self.selection == BackupSelectionChoices.POOL and not self.pool:
+            raise ValidationError({'pool': _('A backup job of a pool needs the pool.')})
+        if self.selection == BackupSelectionChoices.GUESTS and not self.guest_ids:
+            raise ValidationError({'guest_ids': _('List the VMIDs this backup job covers.')})
 
     def get_mode_color(self):
         return BackupModeChoices.colors.get(self.mode)

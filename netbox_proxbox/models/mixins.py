@@ -1,10 +1,10 @@
 """Behaviour shared by Proxbox models."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ('SingletonMixin', 'WriteOnlySecretsMixin', 'singleton_constraint')
+__all__ = ('SingletonMixin', 'UniqueErrorFieldMixin', 'WriteOnlySecretsMixin', 'singleton_constraint')
 
 
 class WriteOnlySecretsMixin:
@@ -30,6 +30,25 @@ def singleton_constraint(model_name):
         name=f'netbox_proxbox_{model_name}_singleton',
         violation_error_message=_('Only one may exist; edit the existing one.'),
     )
+
+
+class UniqueErrorFieldMixin:
+    """
+    Reports a broken multi-field unique constraint beside `unique_error_field` (the identifier
+    people type, e.g. a snapshot's name) instead of as a form-wide error, so forms and the REST
+    API name the field. Django only does this itself for single-field constraints.
+    """
+
+    unique_error_field: str = ''
+
+    def validate_constraints(self, exclude=None):
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as e:
+            errors = e.update_error_dict({})
+            if NON_FIELD_ERRORS in errors and self.unique_error_field not in (exclude or ()):
+                errors.setdefault(self.unique_error_field, []).extend(errors.pop(NON_FIELD_ERRORS))
+            raise ValidationError(errors) from e
 
 
 class SingletonMixin:

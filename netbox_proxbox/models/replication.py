@@ -1,12 +1,15 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from netbox.models import PrimaryModel
 
+from .mixins import UniqueErrorFieldMixin
+
 __all__ = ('Replication',)
 
 
-class Replication(PrimaryModel):
+class Replication(UniqueErrorFieldMixin, PrimaryModel):
     """A storage replication job of one guest between two nodes (`/cluster/replication`), with its state."""
 
     cluster = models.ForeignKey(
@@ -63,5 +66,16 @@ class Replication(PrimaryModel):
             ),
         )
 
+    unique_error_field = 'job_id'
+
     def __str__(self):
         return self.job_id
+
+    def clean(self):
+        super().clean()
+        for field in ('source', 'target'):
+            node = getattr(self, field)
+            if node is not None and self.cluster_id and node.cluster_id != self.cluster_id:
+                raise ValidationError({field: _('Pick a node of the same Proxmox cluster.')})
+        if self.source_id and self.source_id == self.target_id:
+            raise ValidationError({'target': _('The target node must differ from the source node.')})

@@ -4,11 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from netbox.models import PrimaryModel
 
 from ..choices import BackupVerificationChoices, GuestTypeChoices
+from .mixins import UniqueErrorFieldMixin
 
 __all__ = ('VMBackup',)
 
 
-class VMBackup(PrimaryModel):
+class VMBackup(UniqueErrorFieldMixin, PrimaryModel):
     """
     One backup archive of a guest on a storage: a vzdump file on a directory-style storage or a
     snapshot on a Proxmox Backup Server storage.
@@ -55,6 +56,8 @@ class VMBackup(PrimaryModel):
                 violation_error_message=_('This storage already has a backup with that volume ID.'),
             ),
         )
+
+    unique_error_field = 'volume_id'
 
     def __str__(self):
         return self.volume_id

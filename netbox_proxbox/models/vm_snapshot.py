@@ -3,10 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from netbox.models import PrimaryModel
 
+from .mixins import UniqueErrorFieldMixin
+
 __all__ = ('VMSnapshot',)
 
 
-class VMSnapshot(PrimaryModel):
+class VMSnapshot(UniqueErrorFieldMixin, PrimaryModel):
     """A snapshot of a guest (the pseudo-snapshot "current" is not one)."""
 
     virtual_machine = models.ForeignKey(
@@ -31,6 +33,8 @@ class VMSnapshot(PrimaryModel):
                 violation_error_message=_('This virtual machine already has a snapshot of that name.'),
             ),
         )
+
+    unique_error_field = 'name'
 
     def __str__(self):
         return self.name

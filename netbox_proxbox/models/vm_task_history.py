@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +44,11 @@ class VMTaskHistory(NetBoxModel):
 
     def __str__(self):
         return f'{self.task_type} {self.object_id}'.strip()
+
+    def clean(self):
+        super().clean()
+        if self.start_time and self.end_time and self.end_time < self.start_time:
+            raise ValidationError({'end_time': _('A task cannot end before it started.')})
 
     def get_status_color(self):
         return TaskStatusChoices.colors.get(self.status)
