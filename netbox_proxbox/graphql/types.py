@@ -91,23 +91,23 @@ class ProxboxSyncRunType(NetBoxObjectType):
 
 @register_type(models.ProxmoxCluster, fields='__all__', filters=ProxmoxClusterFilter, pagination=True)
 class ProxboxProxmoxClusterType(PrimaryObjectType):
-    endpoint: Annotated['ProxboxProxmoxEndpointType', strawberry.lazy('netbox_proxbox.graphql.types')]
+    endpoint: Annotated['ProxboxProxmoxEndpointType', strawberry.lazy(_TYPES)] | None
     cluster: Annotated['ClusterType', strawberry.lazy('virtualization.graphql.types')] | None
-    nodes: list[Annotated['ProxboxProxmoxNodeType', strawberry.lazy('netbox_proxbox.graphql.types')]]
-    storages: list[Annotated['ProxboxProxmoxStorageType', strawberry.lazy('netbox_proxbox.graphql.types')]]
+    nodes: list[Annotated['ProxboxProxmoxNodeType', strawberry.lazy(_TYPES)]]
+    storages: list[Annotated['ProxboxProxmoxStorageType', strawberry.lazy(_TYPES)]]
 
 
 @register_type(models.ProxmoxNode, fields='__all__', filters=ProxmoxNodeFilter, pagination=True)
 class ProxboxProxmoxNodeType(PrimaryObjectType):
-    cluster: Annotated['ProxboxProxmoxClusterType', strawberry.lazy('netbox_proxbox.graphql.types')]
+    cluster: Annotated['ProxboxProxmoxClusterType', strawberry.lazy(_TYPES)] | None
     device: Annotated['DeviceType', strawberry.lazy('dcim.graphql.types')] | None
     memory_total: BigInt | None
 
 
 @register_type(models.ProxmoxStorage, fields='__all__', filters=ProxmoxStorageFilter, pagination=True)
 class ProxboxProxmoxStorageType(PrimaryObjectType):
-    cluster: Annotated['ProxboxProxmoxClusterType', strawberry.lazy('netbox_proxbox.graphql.types')]
-    nodes: list[Annotated['ProxboxProxmoxNodeType', strawberry.lazy('netbox_proxbox.graphql.types')]]
+    cluster: Annotated['ProxboxProxmoxClusterType', strawberry.lazy(_TYPES)] | None
+    nodes: list[Annotated['ProxboxProxmoxNodeType', strawberry.lazy(_TYPES)]]
     content: list[str]
     total: BigInt | None
     used: BigInt | None

@@ -52,7 +52,8 @@ class ProxmoxStorage(PrimaryModel):
         )
 
     def __str__(self):
-        return f'{self.cluster}: {self.name}'
+        # The name alone, like NetBox's interfaces: tables and panels show the cluster beside it.
+        return self.name
 
     def get_type_color(self):
         return StorageTypeChoices.colors.get(self.type)

@@ -21,7 +21,12 @@ class ProxmoxStorageTable(PrimaryModelTable):
     total = tables.Column(verbose_name=_('Total'))
     used = tables.Column(verbose_name=_('Used'))
     available = tables.Column(verbose_name=_('Available'))
-    utilization = columns.UtilizationColumn(verbose_name=_('Utilization'), orderable=False)
+    # Usage is unknown for a storage no node reports: show nothing rather than a bar.
+    utilization = columns.TemplateColumn(
+        template_code='{% load helpers %}{% if value is not None %}{% utilization_graph value %}{% endif %}',
+        verbose_name=_('Utilization'),
+        orderable=False,
+    )
     tags = columns.TagColumn(url_name='plugins:netbox_proxbox:proxmoxstorage_list')
 
     class Meta(PrimaryModelTable.Meta):

@@ -100,7 +100,7 @@ class ProxmoxClusterFilterSetTestCase(base.PluginFilterSetTestMixin, TestCase):
         self.assertEqual(self.filterset({'cluster': ['NB 1']}, self.queryset).qs.count(), 1)
 
     def test_node_count(self):
-        self.assertEqual(self.filterset({'node_count__gte': [2]}, self.queryset).qs.count(), 2)
+        self.assertEqual(self.filterset({'node_count__gte': ['2']}, self.queryset).qs.count(), 2)
 
 
 class ProxmoxClusterTableTestCase(TableTestCases.StandardTableTestCase):
@@ -122,6 +122,18 @@ class ProxmoxClusterUniquenessTestCase(APITestCase):
         self.assertEqual(ProxmoxCluster.objects.get(name='cluster-a').node_count, 3)
         ok = self.client.post(url, {'endpoint': b.pk, 'name': 'cluster-a'}, format='json', **self.header)
         self.assertEqual(ok.status_code, status.HTTP_201_CREATED, ok.content)
+
+    def test_netbox_cluster_used_twice(self):
+        self.add_permissions('netbox_proxbox.add_proxmoxcluster')
+        a, _ = make_clusters()
+        taken = ProxmoxCluster.objects.get(name='pve-solo').cluster
+        url = reverse('plugins-api:netbox_proxbox-api:proxmoxcluster-list')
+        response = self.client.post(
+            url, {'endpoint': a.pk, 'name': 'x', 'cluster': taken.pk}, format='json', **self.header
+        )
+        self.assertEqual(response.status_code, status.HTTP_400_BAD_REQUEST)
+        self.assertIn('cluster', response.json())
+        self.assertEqual(ProxmoxCluster.objects.get(cluster=taken).name, 'pve-solo')
 
     def test_api_bad_values(self):
         self.add_permissions('netbox_proxbox.add_proxmoxcluster')

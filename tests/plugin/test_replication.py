@@ -113,7 +113,7 @@ class ReplicationFilterSetTestCase(base.PluginFilterSetTestMixin, TestCase):
     def test_disabled_and_errors(self):
         self.assertEqual(self.count({'disabled': True}), 1)
         self.assertEqual(self.count({'has_error': True}), 1)
-        self.assertEqual(self.count({'fail_count__gt': [0]}), 1)
+        self.assertEqual(self.count({'fail_count__gt': ['0']}), 1)
 
 
 class ReplicationTableTestCase(TableTestCases.StandardTableTestCase):

@@ -80,11 +80,8 @@ class SyncRunDetailTestCase(base.PluginViewMixin, ViewTestCases.GetObjectViewTes
     def setUpTestData(cls):
         make_runs()
 
-    def setUp(self):
-        super().setUp()
-        self.add_permissions('netbox_proxbox.view_syncrun')
-
     def test_outcome_is_shown(self):
+        self.add_permissions('netbox_proxbox.view_syncrun')
         run = SyncRun.objects.get(dry_run=True)
         content = self.client.get(run.get_absolute_url()).content.decode()
         for text in ('virtualization.virtualmachine', 'dcim.device', 'Total', '12.5 s', 'Show 1 event', 'Proxbox sync'):
@@ -92,10 +89,12 @@ class SyncRunDetailTestCase(base.PluginViewMixin, ViewTestCases.GetObjectViewTes
         self.assertNotIn('SECRET-PLAN-MARKER', content)
 
     def test_errors_are_shown(self):
+        self.add_permissions('netbox_proxbox.view_syncrun')
         run = SyncRun.objects.get(status='failed')
         self.assertIn('connection refused', self.client.get(run.get_absolute_url()).content.decode())
 
     def test_list_leaves_plan_out(self):
+        self.add_permissions('netbox_proxbox.view_syncrun')
         response = self.client.get(reverse('plugins:netbox_proxbox:syncrun_list'))
         self.assertHttpStatus(response, 200)
         self.assertNotIn('SECRET-PLAN-MARKER', response.content.decode())

@@ -97,7 +97,8 @@ class VMTaskHistoryAPITestCase(base.PluginAPIViewTestCase):
 
     model = VMTaskHistory
     brief_fields = ['display', 'id', 'status', 'task_type', 'upid', 'url']
-    bulk_update_data = {'status': 'ok', 'exit_status': 'OK'}
+    # Values none of the tasks has, so each update is a real change (and a change-log entry).
+    bulk_update_data = {'status': 'error', 'exit_status': 'interrupted by signal'}
     bulk_update_invalid_data = {'status': 'exploded'}
     graphql_base_name = 'proxbox_vm_task_history'
     type_class = ProxboxVMTaskHistoryType

@@ -1,3 +1,6 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework.validators import UniqueValidator
+
 from netbox.api.serializers import PrimaryModelSerializer
 from virtualization.api.serializers import ClusterSerializer
 
@@ -9,7 +12,18 @@ __all__ = ('ProxmoxClusterSerializer',)
 
 class ProxmoxClusterSerializer(PrimaryModelSerializer):
     endpoint = ProxmoxEndpointSerializer(nested=True)
-    cluster = ClusterSerializer(nested=True, required=False, allow_null=True)
+    # See ProxmoxNodeSerializer.device: a declared one-to-one field needs its unique check spelled out.
+    cluster = ClusterSerializer(
+        nested=True,
+        required=False,
+        allow_null=True,
+        validators=[
+            UniqueValidator(
+                queryset=ProxmoxCluster.objects.all(),
+                message=_('This NetBox cluster already represents another Proxmox cluster.'),
+            )
+        ],
+    )
 
     class Meta:
         model = ProxmoxCluster

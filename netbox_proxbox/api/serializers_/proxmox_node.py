@@ -1,3 +1,6 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework.validators import UniqueValidator
+
 from dcim.api.serializers import DeviceSerializer
 from netbox.api.serializers import PrimaryModelSerializer
 
@@ -9,7 +12,18 @@ __all__ = ('ProxmoxNodeSerializer',)
 
 class ProxmoxNodeSerializer(PrimaryModelSerializer):
     cluster = ProxmoxClusterSerializer(nested=True)
-    device = DeviceSerializer(nested=True, required=False, allow_null=True)
+    # A declared field loses DRF's automatic unique check, and NetBox skips field uniqueness in
+    # full_clean(): say it here, or a second node on the same device is a database error (500).
+    device = DeviceSerializer(
+        nested=True,
+        required=False,
+        allow_null=True,
+        validators=[
+            UniqueValidator(
+                queryset=ProxmoxNode.objects.all(), message=_('This device already represents another Proxmox node.')
+            )
+        ],
+    )
 
     class Meta:
         model = ProxmoxNode

@@ -57,6 +57,8 @@ class ProxmoxStorageSerializer(PrimaryModelSerializer):
         brief_fields = ('id', 'url', 'display', 'name', 'type', 'description')
 
     def validate(self, data):
+        if self.nested:  # a reference to an existing storage: nothing to check
+            return data
         cluster = data.get('cluster') or getattr(self.instance, 'cluster', None)
         nodes = data.get('nodes') or ()
         if cluster and any(node.cluster_id != cluster.pk for node in nodes):
