@@ -29,9 +29,9 @@ from .protection_models import (
     Task,
 )
 
-__all__ = ['ProtectionOptions', 'read_data_protection']
+__all__ = ['ProtectionOptions', 'backup_sources', 'read_data_protection']
 
-_BACKUP_TYPES = frozenset({'dir', 'nfs', 'cifs', 'cephfs', 'btrfs', 'pbs'})
+_BACKUP_TYPES = frozenset({'dir', 'nfs', 'cifs', 'cephfs', 'btrfs', 'glusterfs', 'pbs'})
 _MAX_TASK_PAGES = 200  # a server that ignores ``start`` must not keep us paging forever
 
 

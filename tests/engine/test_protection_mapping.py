@@ -153,6 +153,21 @@ class TestBackups:
         assert BACKUP not in state.objects
         assert state.incomplete['pve:c/storage'].startswith('not synced in this run')
 
+    def test_storages_whose_backups_were_not_listed_protect_them(self):
+        base = protection()
+        cifs = Storage(storage='cifs', type='cifs', content=('backup',), shared=True, enabled=False)
+        inactive = StorageStatus(node='n1', storage='cifs', type='cifs', shared=True)
+        local_off_on_n2 = tuple(s for s in base.storage_status if (s.storage, s.node) != ('local', 'n2'))
+        local_n2 = StorageStatus(node='n2', storage='local', type='dir', active=False)
+        data = base.model_copy(
+            update={'storages': (*base.storages, cifs), 'storage_status': (*local_off_on_n2, local_n2, inactive)}
+        )
+        state = run(data=data)
+        assert state.incomplete['pve:c/storage/cifs'] == 'not active: its backups could not be listed'
+        assert state.incomplete['pve:c/storage/local'] == 'not active: its backups could not be listed'
+        assert 'pve:c/storage/pbs1' not in state.incomplete
+        assert 'pve:c/storage/local' not in run().incomplete
+
     def test_unreadable_storage_protects_its_backups(self):
         failed = IncompleteScope(scope='storage/pbs1', reason='500 cannot connect')
         state = run(data=protection(incomplete_scopes=(failed,)))

@@ -9,6 +9,7 @@ pruned.
 """
 
 from ...proxmox import DataProtectionSnapshot, ProxmoxSnapshot
+from ...proxmox.protection import backup_sources
 from .. import keys
 from .context import Collector, MappingContext
 from .jobs import map_replications, map_routines, map_snapshots, map_tasks
@@ -46,13 +47,31 @@ def _protect_scopes(
             out.protect(keys.replications_scope(cluster), item.reason)
         elif not item.scope.startswith(('node/', 'cluster/tasks')):
             out.warnings.append(f'{cluster}: {item.scope} incomplete: {item.reason}')
-    # A node-local backup storage on a node that could not be read: its archives there are unknown.
+    _protect_unlisted(snapshot, data, cluster, readable, out)
+
+
+def _protect_unlisted(
+    snapshot: ProxmoxSnapshot, data: DataProtectionSnapshot, cluster: str, readable: frozenset[str], out: Collector
+) -> None:
+    """A backup storage whose archives were not (all) listed: a node-local one on a node that could
+    not be read or where it is inactive, a shared one active nowhere (disabled, unmounted)."""
     all_nodes = [node.name for node in snapshot.nodes]
+    listed: dict[str, set[str]] = {}
+    for storage, node in backup_sources(data.storage_status, data.storages):
+        listed.setdefault(storage, set()).add(node)
     for storage in data.storages:
-        if not storage.shared and 'backup' in storage.content:
-            unread = [n for n in (storage.nodes or all_nodes) if n in all_nodes and n not in readable]
-            if unread:
-                out.protect(keys.storage_key(cluster, storage.storage), f'node {unread[0]} could not be read')
+        if 'backup' not in storage.content:
+            continue
+        nodes = [n for n in (storage.nodes or all_nodes) if n in all_nodes]
+        unread = [n for n in nodes if n not in readable]
+        missing = [n for n in nodes if n not in listed.get(storage.storage, ())]
+        if not storage.shared and unread:
+            reason = f'node {unread[0]} could not be read'
+        elif (storage.shared and storage.storage not in listed) or (not storage.shared and missing):
+            reason = 'not active: its backups could not be listed'
+        else:
+            continue
+        out.protect(keys.storage_key(cluster, storage.storage), reason)
 
 
 def _state_unknown(snapshot: ProxmoxSnapshot, data: DataProtectionSnapshot) -> frozenset[str]:
