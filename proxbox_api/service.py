@@ -54,7 +54,12 @@ class StalePlanError(Exception):
 
 
 def plan_digest(value: Plan) -> str:
+    """A fingerprint of what the plan does. The first-miss time a ``mark`` writes is left out: it is
+    the time of the run, so a preview and its apply a minute later mark the same objects alike."""
     ops = [op.model_dump(mode='json', exclude={'display', 'reason'}) for op in value.operations]
+    for op in ops:
+        if op['action'] == 'mark':
+            op['attrs'].get('custom_fields', {}).pop('proxbox_orphaned_since', None)
     return hashlib.sha256(json.dumps(ops, sort_keys=True).encode()).hexdigest()[:16]
 
 

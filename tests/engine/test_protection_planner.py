@@ -15,6 +15,7 @@ import pytest
 from proxbox_api.engine.planner import plan
 from proxbox_api.engine.records import Current, Desired, Ref, Scope
 from proxbox_api.engine.state import CurrentState, DesiredState, PlanOptions
+from proxbox_api.service import plan_digest
 
 NOW = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
 VM = 'virtualization.virtualmachine'
@@ -273,3 +274,19 @@ class TestUnprepared:
         assert action(result, BACKUP, ARCHIVE) == 'skip'
         assert result.summary[STORAGE] == {'skip': 1}
         assert result.guards[STORAGE] == why and any(why in warning for warning in result.warnings)
+
+
+def test_a_preview_and_its_apply_mark_alike() -> None:
+    """The plan digest (preview → apply) does not depend on the run's clock."""
+    gone = [have(ROUTINE, JOB, 9)]
+    early, late = (
+        plan(
+            DesiredState(objects={}, clusters=frozenset({'pve:c'})),
+            CurrentState(objects=index(*gone)),
+            PlanOptions(now=NOW + timedelta(minutes=minutes)),
+        )
+        for minutes in (0, 1)
+    )
+    assert early.operations != late.operations
+    assert plan_digest(early) == plan_digest(late)
+    assert plan_digest(early) != plan_digest(run([], gone, prune_policy='off'))
