@@ -57,8 +57,8 @@ def _protect_unlisted(
     not be read or where it is inactive, a shared one active nowhere (disabled, unmounted)."""
     all_nodes = [node.name for node in snapshot.nodes]
     listed: dict[str, set[str]] = {}
-    for storage, node in backup_sources(data.storage_status, data.storages):
-        listed.setdefault(storage, set()).add(node)
+    for storage_id, node in backup_sources(data.storage_status, data.storages):
+        listed.setdefault(storage_id, set()).add(node)
     for storage in data.storages:
         if 'backup' not in storage.content:
             continue
