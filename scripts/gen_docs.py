@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / 'docs'
 OPENAPI = DOCS / 'reference' / 'openapi.json'
 BLOCK = re.compile(
-    r'(?P<begin><!-- BEGIN GENERATED: (?P<name>[\w-]+)(?: (?P<arg>[\w.-]+))? -->\n)(?P<body>.*?)(?P<end><!-- END GENERATED -->)',
+    r'(?P<begin><!-- BEGIN GENERATED: (?P<name>[\w-]+)(?: (?P<arg>[\w.-]+))? -->\n)'
+    r'(?P<body>.*?)(?P<end><!-- END GENERATED -->)',
     re.DOTALL,
 )
 
@@ -154,7 +155,8 @@ def model_fields(label: str) -> str:
                 text + _choices(field),
             ]
         )
-    common = ', '.join(f'`{name}`' for name in inherited if name not in ('bookmarks', 'journal_entries', 'subscriptions'))
+    hidden = ('bookmarks', 'journal_entries', 'subscriptions')
+    common = ', '.join(f'`{name}`' for name in inherited if name not in hidden)
     table = _table(['Field', 'Type', 'Required', 'Default', 'Description'], rows)
     return f'{table}\nLike every NetBox {base.__name__}, it also has {common}.\n'
 
@@ -288,7 +290,8 @@ def permissions_snippet() -> str:
     lines = []
     for name, actions, types, constraints in permission_grants():
         listed = pprint.pformat(types, width=96, compact=True).replace('\n', '\n        ')
-        lines += ['    (', f'        {name!r},', f'        {actions!r},', f'        {listed},', f'        {constraints!r},', '    ),']
+        items = (repr(name), repr(actions), listed, repr(constraints))
+        lines += ['    (', *(f'        {item},' for item in items), '    ),']
     return _SNIPPET_HEAD + '\n'.join(lines) + '\n' + _SNIPPET_TAIL
 
 

@@ -67,7 +67,8 @@ def test_proxmox_privileges_are_enough_and_each_is_needed(version, agent):
     fleet.add_token('root@pam!docs', 'documented', privileges=privileges)
     dropped = [p for p in privileges if p not in NOT_SIMULATED]
     for index, privilege in enumerate(dropped):
-        fleet.add_token(f'root@pam!without{index}', f'secret{index}', privileges=[p for p in privileges if p != privilege])
+        fewer = [p for p in privileges if p != privilege]
+        fleet.add_token(f'root@pam!without{index}', f'secret{index}', privileges=fewer)
     with SimServer(fleet) as server:
         endpoint = server.endpoints[0]
         everything = read(endpoint, endpoint.token_id, endpoint.token_secret)
@@ -81,7 +82,8 @@ def test_proxmox_privileges_are_enough_and_each_is_needed(version, agent):
 def test_without_vm_audit_guests_vanish_silently():
     """The page's warning: a filtered list hides guests without saying so."""
     fleet = Fleet(FleetSpec(seed=3, clusters=1, nodes=2, guests=12, pve_version='8.3'))
-    fleet.add_token('root@pam!novm', 'novm', privileges=[p for p in documented_privileges('VM.Monitor') if p != 'VM.Audit'])
+    privileges = [p for p in documented_privileges('VM.Monitor') if p != 'VM.Audit']
+    fleet.add_token('root@pam!novm', 'novm', privileges=privileges)
     with SimServer(fleet) as server:
         cluster, _ = read(server.endpoints[0], 'root@pam!novm', 'novm')
     assert cluster['guests'] == [] and not [s for s in cluster['incomplete_scopes'] if 'guest' in s['scope']]

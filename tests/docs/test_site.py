@@ -65,7 +65,8 @@ class TestLinks:
             assert '/' not in page and page.endswith('.md')
 
     def test_images_in_docs_are_linked_from_a_page(self):
-        images = sorted(str(p.relative_to(DOCS)) for p in (DOCS / 'images').glob('*')) if (DOCS / 'images').exists() else []
-        linked = {str(((DOCS / page).parent / target).resolve().relative_to(DOCS.resolve())) for page in doc_pages() for target in links(page)}
+        images = sorted(str(p.relative_to(DOCS)) for p in (DOCS / 'images').glob('*'))
+        targets = [((DOCS / page).parent / target).resolve() for page in doc_pages() for target in links(page)]
+        linked = {str(path.relative_to(DOCS.resolve())) for path in targets if path.is_relative_to(DOCS.resolve())}
         unlinked = [image for image in images if image not in linked]
         assert not unlinked, f'images no page shows: {unlinked}'

@@ -65,9 +65,7 @@ class TestPluginSettings:
 
     def test_every_key_with_its_default(self):
         text = page('reference/plugin-settings.md')
-        rows = {
-            m.group(1): m.group(2) for m in re.finditer(r'^\| `(\w+)` \| `([^`]+)`', text, re.MULTILINE)
-        }
+        rows = {m.group(1): m.group(2) for m in re.finditer(r'^\| `(\w+)` \| `([^`]+)`', text, re.MULTILINE)}
         assert set(rows) == set(ProxboxConfig.default_settings)
         for key, default in ProxboxConfig.default_settings.items():
             assert rows[key] == repr(default), key
@@ -88,7 +86,8 @@ class TestTroubleshooting:
 
     def quoted(self):
         text = page('user-guide/troubleshooting.md')
-        spans = [span for heading in re.findall(r'^### (.*)$', text, re.MULTILINE) for span in re.findall(r'`([^`]+)`', heading)]
+        headings = re.findall(r'^### (.*)$', text, re.MULTILINE)
+        spans = [span for heading in headings for span in re.findall(r'`([^`]+)`', heading)]
         spans += re.findall(r'^- `([^`]+)`$', section(text, 'HTTP 422 with a `detail` list'), re.MULTILINE)
         return spans
 
@@ -108,8 +107,17 @@ class TestTroubleshooting:
     def test_every_client_exception_is_covered(self):
         text = page('user-guide/troubleshooting.md')
         names = [*proxmox_errors.__all__, *netbox_errors.__all__]
-        skipped = {'ProxmoxError', 'NetBoxError', 'NetBoxObjectError', 'NetBoxRequestError', 'NetBoxNotFound',
-                   'ProxmoxGuestAgentError', 'NodeUnreachable', 'ProxmoxUnavailable', 'NetBoxValidationError'}
+        skipped = {
+            'ProxmoxError',
+            'NetBoxError',
+            'NetBoxObjectError',
+            'NetBoxRequestError',
+            'NetBoxNotFound',
+            'ProxmoxGuestAgentError',
+            'NodeUnreachable',
+            'ProxmoxUnavailable',
+            'NetBoxValidationError',
+        }
         missing = [name for name in names if name not in skipped and f'`{name}`' not in text]
         assert not missing, f'exceptions without a troubleshooting entry: {missing}'
 
@@ -173,7 +181,10 @@ class TestArchitecture:
     """The plugin and the service share no code: the plugin never imports proxbox_api, the service
     never imports Django or NetBox."""
 
-    NETBOX_APPS = {'django', 'netbox', 'dcim', 'ipam', 'virtualization', 'extras', 'core', 'users', 'utilities', 'tenancy', 'netbox_proxbox'}
+    NETBOX_APPS = {
+        *('django', 'netbox', 'netbox_proxbox', 'dcim', 'ipam', 'virtualization', 'extras', 'core'),
+        *('users', 'utilities', 'tenancy'),
+    }
 
     def imports(self, package):
         found = {}

@@ -126,7 +126,8 @@ def test_installing_into_netbox_changes_no_netbox_package(netbox_venv, wheel):
     extras = freeze(netbox_venv)
     changed = {name: (version, extras.get(name)) for name, version in before.items() if extras.get(name) != version}
     assert not changed, f'the api and cli extras changed NetBox packages: {changed}'
-    site = Path(run(netbox_venv, '-c', 'import netbox_proxbox, os; print(os.path.dirname(netbox_proxbox.__file__))').stdout.strip())
+    where = 'import netbox_proxbox, os; print(os.path.dirname(netbox_proxbox.__file__))'
+    site = Path(run(netbox_venv, '-c', where).stdout.strip())
     assert (site / 'templates' / 'netbox_proxbox' / 'syncrun.html').is_file()
 
 
