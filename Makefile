@@ -21,9 +21,12 @@ test: testdb lint
 testdb:
 	@$(STACK) testdb
 
+## lint: ruff, mypy --strict on the service, the CLI and the simulator, and the layering contracts
 lint:
 	@$(VENV)/ruff check .
 	@$(VENV)/ruff format --check .
+	@$(VENV)/mypy
+	@$(VENV)/lint-imports --no-cache
 
 format:
 	@$(VENV)/ruff check --fix .
