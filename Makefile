@@ -4,7 +4,7 @@ STACK := scripts/stack.sh
 VENV := .venv/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo setup test lint format testdb clean-stack
+.PHONY: demo setup test lint format testdb clean-stack docs
 
 ## demo: set up the stack (first time ~6 min) and serve NetBox + an RQ worker on 127.0.0.1
 demo: setup
@@ -35,3 +35,7 @@ format:
 ## clean-stack: drop the dev and test databases and the instance folder (keeps the NetBox template)
 clean-stack:
 	@$(STACK) clean
+
+## docs: regenerate the docs derived from the code (scripts/gen_docs.py), then build the site into site/
+docs: testdb
+	@eval "$$($(STACK) env)" && $(VENV)/python scripts/gen_docs.py && $(VENV)/mkdocs build --strict
