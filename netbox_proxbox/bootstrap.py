@@ -20,6 +20,13 @@ IDENTIFIED_MODELS = (
     ('ipam', 'ipaddress'),
     ('ipam', 'vlan'),
     ('ipam', 'vlangroup'),
+    # The plugin's data-protection records, which the sync creates and prunes the same way.
+    ('netbox_proxbox', 'proxmoxstorage'),
+    ('netbox_proxbox', 'vmsnapshot'),
+    ('netbox_proxbox', 'vmbackup'),
+    ('netbox_proxbox', 'backuproutine'),
+    ('netbox_proxbox', 'replication'),
+    ('netbox_proxbox', 'vmtaskhistory'),
 )
 
 # name -> (color, description)

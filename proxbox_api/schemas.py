@@ -7,12 +7,28 @@ echoed, never in a repr.
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from .engine.plan import Plan
 from .proxmox import ProxmoxEndpoint
 
-__all__ = ['EndpointSpec', 'NetBoxTarget', 'SyncOptions', 'SyncRequest', 'SyncResult']
+__all__ = ['FAMILIES', 'EndpointSpec', 'NetBoxTarget', 'SyncOptions', 'SyncRequest', 'SyncResult']
+
+# Every family a sync can keep in step (ProxboxPluginSettings' switches), in stage order.
+FAMILIES = (
+    'nodes',
+    'virtual_machines',
+    'containers',
+    'interfaces',
+    'ip_addresses',
+    'virtual_disks',
+    'storage',
+    'snapshots',
+    'backups',
+    'backup_routines',
+    'replications',
+    'tasks',
+)
 
 
 class _Strict(BaseModel):
@@ -43,19 +59,30 @@ class SyncOptions(_Strict):
     netbox_timeout: float = Field(default=120, gt=0, le=3600)
     retries: int = Field(default=3, ge=0, le=10)
     families: list[str] = Field(
-        default_factory=lambda: [
-            'nodes',
-            'virtual_machines',
-            'containers',
-            'interfaces',
-            'ip_addresses',
-            'virtual_disks',
-        ],
+        default_factory=lambda: list(FAMILIES),
+        description='What to sync; a family left out is neither written nor pruned',
     )
     templates: Literal['skip', 'tag'] = 'tag'
-    prune_policy: Literal['off', 'mark', 'delete'] = 'mark'
+    prune_policy: Literal['off', 'mark', 'delete'] = Field(
+        default='mark',
+        description='Objects gone from Proxmox: off (report only), mark (orphan tag, status, first-miss time) '
+        'or delete once prune_grace_days have passed since the first miss',
+    )
     prune_grace_days: int = Field(default=7, ge=0, le=3650)
-    field_ownership: dict[str, Literal['proxmox', 'netbox', 'if-empty']] = Field(default_factory=dict)
+    field_ownership: dict[str, Literal['proxmox', 'netbox', 'if-empty']] = Field(
+        default_factory=dict,
+        description='"app.model.field" -> proxmox (Proxmox wins, the default), netbox (set on create only) '
+        'or if-empty (filled only while empty in NetBox)',
+    )
+    task_history_days: int = Field(default=7, ge=1, le=365, description='Tasks started this many days back')
+
+    @field_validator('field_ownership')
+    @classmethod
+    def _ownership_keys(cls, value: dict[str, str]) -> dict[str, str]:
+        bad = sorted(key for key in value if key.count('.') != 2 or not all(key.split('.')))
+        if bad:
+            raise ValueError(f'field_ownership keys must look like app.model.field, not {", ".join(bad)}')
+        return value
 
 
 class SyncRequest(_Strict):

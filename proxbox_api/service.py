@@ -3,6 +3,12 @@
 Everything here is orchestration; the reading, planning and writing live in ``proxmox``,
 ``engine`` and ``netbox``. A failed endpoint is reported and left out (so nothing of it is
 pruned); a NetBox that cannot be read fails the run before anything is written.
+
+Stages: ``proxmox`` (inventory and data-protection reads of every endpoint), ``netbox``, ``plan``,
+``apply`` (the inventory), then one stage per data-protection family switched on (``storage``,
+``snapshots``, ``backups``, ``backup_routines``, ``replications``, ``tasks``), each with its own
+progress and counts, also in a dry run. The clock is injectable (orphan times, grace periods and
+the task window all derive from it).
 """
 
 import asyncio
@@ -12,22 +18,33 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AsyncExitStack
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from .engine import apply, desired_state, plan, read_current
-from .engine.mapping import ALL_FAMILIES, MappingContext, cluster_name
+from .engine import Applier, desired_state, plan, read_current
+from .engine.kinds import INVENTORY_KINDS, kinds_of_family
+from .engine.mapping import ALL_FAMILIES, PROTECTION_FAMILIES, MappingContext, cluster_name
 from .engine.netbox_state import NetBoxNotPrepared
-from .engine.plan import Plan
-from .engine.state import PlanOptions
+from .engine.plan import WRITE_ACTIONS, Plan
+from .engine.state import DesiredState, PlanOptions
 from .events import Emit
 from .netbox import NetBoxClient, NetBoxClientOptions, NetBoxError
-from .proxmox import ClientOptions, ProxmoxClient, ProxmoxError, ProxmoxSnapshot, read_cluster
-from .schemas import EndpointSpec, SyncRequest, SyncResult
+from .proxmox import (
+    ClientOptions,
+    DataProtectionSnapshot,
+    ProtectionOptions,
+    ProxmoxClient,
+    ProxmoxError,
+    ProxmoxSnapshot,
+    read_cluster,
+    read_data_protection,
+)
+from .schemas import FAMILIES, EndpointSpec, SyncRequest, SyncResult
 
 __all__ = ['StalePlanError', 'plan_digest', 'run_sync']
 
@@ -37,13 +54,32 @@ class StalePlanError(Exception):
 
 
 def plan_digest(value: Plan) -> str:
+    """A fingerprint of what the plan does. The first-miss time a ``mark`` writes is left out: it is
+    the time of the run, so a preview and its apply a minute later mark the same objects alike."""
     ops = [op.model_dump(mode='json', exclude={'display', 'reason'}) for op in value.operations]
+    for op in ops:
+        if op['action'] == 'mark':
+            op['attrs'].get('custom_fields', {}).pop('proxbox_orphaned_since', None)
     return hashlib.sha256(json.dumps(ops, sort_keys=True).encode()).hexdigest()[:16]
 
 
+Clock = Callable[[], datetime]
+Read = tuple[ProxmoxSnapshot, EndpointSpec, DataProtectionSnapshot | None]
+# The data-protection families, in stage (and dependency) order.
+PROTECTION_STAGES = tuple(family for family in FAMILIES if family in PROTECTION_FAMILIES)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 class _Run:
-    def __init__(self, request: SyncRequest, emit: Emit, transport: httpx.AsyncBaseTransport | None) -> None:
+    def __init__(
+        self, request: SyncRequest, emit: Emit, transport: httpx.AsyncBaseTransport | None, clock: Clock
+    ) -> None:
         self.request, self.emit, self.transport = request, emit, transport
+        self.now = clock()
+        self.families = frozenset(request.options.families) & ALL_FAMILIES
         self.run_id = request.run_id or uuid.uuid4().hex[:12]
         self.errors: list[str] = []
         self.warnings: list[str] = []
@@ -65,7 +101,27 @@ class _Run:
         await self.emit('error', {'message': message, **data})
 
     # -- Proxmox ------------------------------------------------------------------------------
-    async def read_endpoint(self, spec: EndpointSpec, stack: AsyncExitStack) -> ProxmoxSnapshot | None:
+    @property
+    def task_since(self) -> int:
+        return int((self.now - timedelta(days=self.request.options.task_history_days)).timestamp())
+
+    def protection_options(self, spec: EndpointSpec) -> ProtectionOptions | None:
+        """What to read besides the inventory: only what the families switched on can use."""
+        on = self.families
+        plugin = spec.id is not None  # storages, jobs and tasks hang off the plugin's cluster record
+        options = ProtectionOptions(
+            storage=plugin and 'storage' in on,
+            backups=plugin and {'storage', 'backups'} <= on,
+            snapshots='snapshots' in on,
+            backup_jobs=plugin and 'backup_routines' in on,
+            replication=plugin and 'replications' in on,
+            tasks=plugin and {'nodes', 'tasks'} <= on,
+            tasks_since=self.task_since,
+        )
+        wanted = (options.storage, options.backups, options.snapshots, options.backup_jobs, options.replication)
+        return options if any(wanted) or options.tasks else None
+
+    async def read_endpoint(self, spec: EndpointSpec, stack: AsyncExitStack) -> Read | None:
         opts = self.request.options
         endpoint = spec
         if spec.ca_pem:
@@ -75,52 +131,63 @@ class _Run:
         options = ClientOptions(max_concurrency=opts.read_concurrency, max_retries=opts.retries)
         try:
             client = await stack.enter_async_context(ProxmoxClient(endpoint, options, transport=self.transport))
-            return await read_cluster(client)
+            snapshot = await read_cluster(client)
+            protection = self.protection_options(spec)
+            data = await read_data_protection(client, snapshot, protection) if protection else None
         except ProxmoxError as exc:
             await self.error(f'Proxmox endpoint {spec.name}: {exc}', endpoint=spec.name, kind=type(exc).__name__)
             return None
+        return snapshot, spec, data
 
-    async def read_proxmox(self) -> list[tuple[ProxmoxSnapshot, EndpointSpec]]:
-        began = await self.stage('proxmox', len(self.request.endpoints))
+    async def read_proxmox(self) -> list[Read]:
+        total = len(self.request.endpoints)
+        began = await self.stage('proxmox', total)
+        done = 0
+
+        async def one(spec: EndpointSpec, stack: AsyncExitStack) -> Read | None:
+            nonlocal done
+            found = await self.read_endpoint(spec, stack)
+            done += 1
+            await self.emit('progress', {'stage': 'proxmox', 'endpoint': spec.name, 'done': done, 'total': total})
+            return found
+
         async with AsyncExitStack() as stack:
-            tasks = [self.read_endpoint(spec, stack) for spec in self.request.endpoints]
-            snapshots = await asyncio.gather(*tasks)
-        read = [(snap, spec) for snap, spec in zip(snapshots, self.request.endpoints, strict=True) if snap is not None]
-        read = await self._unique_clusters(read)
-        guests = sum(len(snap.guests) for snap, _ in read)
-        await self.finish_stage('proxmox', began, endpoints=len(read), guests=guests)
+            reads = await asyncio.gather(*(one(spec, stack) for spec in self.request.endpoints))
+        read = await self._unique_clusters([item for item in reads if item is not None])
+        guests = sum(len(snap.guests) for snap, _, _ in read)
+        await self.finish_stage('proxmox', began, endpoints=len(read), guests=guests, **_protection_found(read))
         return read
 
-    async def _unique_clusters(
-        self, read: list[tuple[ProxmoxSnapshot, EndpointSpec]]
-    ) -> list[tuple[ProxmoxSnapshot, EndpointSpec]]:
+    async def _unique_clusters(self, read: list[Read]) -> list[Read]:
         seen: dict[str, str] = {}
         kept = []
-        for snap, spec in read:
+        for item in read:
+            snap, spec = item[0], item[1]
             name = cluster_name(snap)
             if name in seen:
                 await self.error(f'Proxmox endpoint {spec.name}: cluster {name} is already synced from {seen[name]}')
                 continue
             seen[name] = spec.name
-            kept.append((snap, spec))
+            kept.append(item)
         return kept
 
-    def contexts(self, read: Sequence[tuple[ProxmoxSnapshot, EndpointSpec]]) -> list[tuple[ProxmoxSnapshot, Any]]:
+    def contexts(self, read: Sequence[Read]) -> list[Any]:
         opts = self.request.options
-        families = frozenset(opts.families) & ALL_FAMILIES
         holders: Counter[str] = Counter()
-        result = []
-        for snap, spec in sorted(read, key=lambda item: cluster_name(item[0])):
+        result: list[Any] = []
+        for snap, spec, data in sorted(read, key=lambda item: cluster_name(item[0])):
             taken = frozenset(node.name for node in snap.nodes if holders[node.name])
             holders.update(node.name for node in snap.nodes)
             ctx = MappingContext(
                 endpoint_id=spec.id,
                 site_id=spec.site_id,
-                families=families,
+                families=self.families,
                 templates=opts.templates,
                 taken_device_names=taken,
+                task_since=self.task_since,
             )
-            result.append((snap, ctx))
+            protection = self.families & PROTECTION_FAMILIES
+            result.append((snap, ctx, data or DataProtectionSnapshot()) if protection else (snap, ctx))
         return result
 
     # -- NetBox -------------------------------------------------------------------------------
@@ -167,32 +234,60 @@ class _Run:
             if expected_digest is not None and plan_digest(the_plan) != expected_digest:
                 raise StalePlanError('Proxmox or NetBox changed since the preview; preview again')
             if self.request.dry_run or not the_plan.has_changes:
+                await self.protection_stages(desired, the_plan, None)
                 return await self.result('partial' if self.errors else 'completed', the_plan)
-            return await self.apply(netbox, the_plan)
+            return await self.apply(netbox, desired, the_plan)
 
-    async def make_plan(self, desired: Any, current: Any) -> Plan:
+    async def make_plan(self, desired: DesiredState, current: Any) -> Plan:
         began = await self.stage('plan')
         opts = self.request.options
         options = PlanOptions(
-            prune_policy=opts.prune_policy, grace_days=opts.prune_grace_days, ownership=opts.field_ownership
+            prune_policy=opts.prune_policy,
+            grace_days=opts.prune_grace_days,
+            ownership=opts.field_ownership,
+            now=self.now,
         )
         result = plan(desired, current, options)
+        for warning in result.warnings[len(desired.warnings) :]:
+            self.warnings.append(warning)
+            await self.emit('warning', {'message': warning})
         await self.finish_stage('plan', began, summary=result.summary, writes=result.write_count)
         return result
 
-    async def apply(self, netbox: NetBoxClient, the_plan: Plan) -> SyncResult:
-        began = await self.stage('apply', the_plan.write_count)
-
-        async def progress(kind: str, done: int, total: int) -> None:
-            await self.emit('progress', {'stage': 'apply', 'kind': kind, 'done': done, 'total': total})
-
-        message = f'Proxbox sync {self.run_id}'
-        outcome = await apply(the_plan, netbox, changelog_message=message, progress=progress)
+    async def apply(self, netbox: NetBoxClient, desired: DesiredState, the_plan: Plan) -> SyncResult:
+        began = await self.stage('apply', _writes(the_plan, INVENTORY_KINDS))
+        applier = Applier(netbox, f'Proxbox sync {self.run_id}', self._progress('apply'))
+        outcome = await applier.run(the_plan, INVENTORY_KINDS)
+        await self.finish_stage('apply', began, counts=outcome.counts(), failed=len(outcome.failed))
+        await self.protection_stages(desired, the_plan, applier)
         self.counts = outcome.counts()
         self.failures = [item.to_json() for item in outcome.failed]
-        await self.finish_stage('apply', began, counts=self.counts, failed=len(self.failures))
         status = 'partial' if self.failures or self.errors else 'completed'
         return await self.result(status, the_plan)
+
+    def _progress(self, stage: str) -> Any:
+        async def progress(kind: str, done: int, total: int) -> None:
+            await self.emit('progress', {'stage': stage, 'kind': kind, 'done': done, 'total': total})
+
+        return progress
+
+    async def protection_stages(self, desired: DesiredState, the_plan: Plan, applier: Applier | None) -> None:
+        """One stage per data-protection family switched on: what Proxmox has, the plan, what was written."""
+        for family in PROTECTION_STAGES:
+            if family not in self.families:
+                continue
+            kinds = frozenset(kinds_of_family(family))
+            began = await self.stage(family, _writes(the_plan, kinds))
+            before = len(applier.result.outcomes) if applier else 0
+            if applier is not None:
+                applier.progress = self._progress(family)
+                await applier.run(the_plan, kinds)
+            counts = applier.result.totals(before) if applier else {}
+            summary: Counter[str] = Counter()
+            for kind in kinds:
+                summary.update(the_plan.summary.get(kind, {}))
+            found = sum(len(desired.objects.get(kind, {})) for kind in kinds)
+            await self.finish_stage(family, began, found=found, summary=dict(summary), counts=counts)
 
     async def result(self, status: str, the_plan: Plan | None) -> SyncResult:
         result = SyncResult(
@@ -214,12 +309,34 @@ class _Run:
         return result
 
 
+def _writes(the_plan: Plan, kinds: frozenset[str]) -> int:
+    return sum(1 for op in the_plan.operations if op.kind in kinds and op.action in WRITE_ACTIONS)
+
+
+def _protection_found(read: Sequence[Read]) -> dict[str, int]:
+    """How many data-protection items Proxmox listed, for the ``proxmox`` stage's counts."""
+    found: Counter[str] = Counter()
+    for _, _, data in read:
+        if data is not None:
+            found.update(
+                storages=len(data.storages),
+                snapshots=len(data.snapshots),
+                backups=len(data.backups),
+                backup_jobs=len(data.backup_jobs),
+                replication_jobs=len(data.replication_jobs),
+                tasks=len(data.tasks),
+            )
+    return dict(found)
+
+
 async def run_sync(
     request: SyncRequest,
     emit: Emit,
     *,
     expected_digest: str | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    clock: Clock = _utc_now,
 ) -> SyncResult:
-    """Run one sync. ``expected_digest``: apply only if the plan is the previewed one (else StalePlanError)."""
-    return await _Run(request, emit, transport).run(expected_digest)
+    """Run one sync. ``expected_digest``: apply only if the plan is the previewed one (else StalePlanError).
+    ``clock`` gives "now" (an aware datetime) for orphan marks, grace periods and the task window."""
+    return await _Run(request, emit, transport, clock).run(expected_digest)

@@ -1,6 +1,6 @@
 """The sync engine: Proxmox snapshot → desired state; NetBox → current state; plan; apply."""
 
-from .apply import ApplyResult, Outcome, apply
+from .apply import Applier, ApplyResult, Outcome, apply
 from .mapping import MappingContext, desired_state
 from .netbox_state import read_current
 from .plan import Operation, Plan
@@ -8,6 +8,7 @@ from .planner import plan
 from .state import CurrentState, DesiredState, PlanOptions
 
 __all__ = [
+    'Applier',
     'ApplyResult',
     'CurrentState',
     'DesiredState',

@@ -4,11 +4,14 @@ Kinds go in dependency order (creates, then updates and marks); deletes go last,
 first. References to objects created in this run are resolved as their ids become known; an
 object whose reference could not be resolved (its target failed) fails with that reason, and
 nothing else does. Writes carry the run's change-log message.
+
+An ``Applier`` can also run a plan in stages (a subset of kinds at a time, e.g. the inventory,
+then each data-protection family), sharing what earlier stages created.
 """
 
 import builtins
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -16,7 +19,7 @@ from ..netbox import WriteResult
 from .kinds import KIND_ORDER, kind_spec
 from .plan import Operation, Plan
 
-__all__ = ['ApplyResult', 'NetBoxWriter', 'Outcome', 'ProgressCallback', 'apply']
+__all__ = ['Applier', 'ApplyResult', 'NetBoxWriter', 'Outcome', 'ProgressCallback', 'apply']
 
 ProgressCallback = Callable[[str, int, int], Awaitable[None]]
 
@@ -75,6 +78,14 @@ class ApplyResult:
             bucket[name] = bucket.get(name, 0) + 1
         return result
 
+    def totals(self, start: int = 0) -> dict[str, int]:
+        """created/updated/marked/deleted/failed over every kind, from outcome ``start`` on."""
+        result: dict[str, int] = {}
+        for outcome in self.outcomes[start:]:
+            name = _PAST[outcome.action] if outcome.ok else 'failed'
+            result[name] = result.get(name, 0) + 1
+        return result
+
 
 _PAST = {'create': 'created', 'update': 'updated', 'mark': 'marked', 'delete': 'deleted'}
 
@@ -97,11 +108,15 @@ def _payload_value(name: str, value: Any, ids: Mapping[tuple[str, str], int]) ->
     return value
 
 
-class _Apply:
-    def __init__(self, client: NetBoxWriter, message: str, progress: ProgressCallback | None) -> None:
+class Applier:
+    """Writes plans, or parts of one; ``result`` gathers every outcome so far."""
+
+    def __init__(self, client: NetBoxWriter, message: str, progress: ProgressCallback | None = None) -> None:
         self.client, self.message, self.progress = client, message, progress
         self.ids: dict[tuple[str, str], int] = {}
         self.result = ApplyResult()
+        self._started = 0
+        self._total = 0
 
     def payload(self, op: Operation) -> dict[str, Any]:
         return {name: _payload_value(name, value, self.ids) for name, value in op.attrs.items()}
@@ -125,9 +140,9 @@ class _Apply:
             ready.append((op, {**body, 'id': oid} if with_id else body))
         return ready
 
-    async def _report(self, kind: str, done: int, total: int) -> None:
+    async def _report(self, kind: str) -> None:
         if self.progress is not None:
-            await self.progress(kind, done, total)
+            await self.progress(kind, len(self.result.outcomes) - self._started, self._total)
 
     async def write(self, kind: str, action: Literal['create', 'update'], ops: Sequence[Operation]) -> None:
         ready = self._prepare(ops, with_id=action == 'update')
@@ -152,21 +167,24 @@ class _Apply:
         for op, result in zip(ops, results, strict=True):
             self.record(op, result.ok, op.id, result.error)
 
-    async def run(self, plan: Plan) -> ApplyResult:
+    async def run(self, plan: Plan, kinds: Collection[str] | None = None) -> ApplyResult:
+        """Write the plan's operations on ``kinds`` (all by default); returns every outcome so far."""
         by_kind: dict[str, dict[str, list[Operation]]] = defaultdict(lambda: defaultdict(list))
         for op in plan.operations:
-            group = 'update' if op.action == 'mark' else op.action
-            by_kind[op.kind][group].append(op)
+            if kinds is None or op.kind in kinds:
+                group = 'update' if op.action == 'mark' else op.action
+                by_kind[op.kind][group].append(op)
         order = sorted(by_kind, key=lambda kind: KIND_ORDER[kind])
-        total = sum(len(ops) for groups in by_kind.values() for name, ops in groups.items() if name in _PAST)
+        self._started = len(self.result.outcomes)
+        self._total = sum(len(ops) for groups in by_kind.values() for name, ops in groups.items() if name in _PAST)
         for kind in order:
             await self.write(kind, 'create', by_kind[kind]['create'])
             await self.write(kind, 'update', by_kind[kind]['update'])
-            await self._report(kind, len(self.result.outcomes), total)
+            await self._report(kind)
         for kind in reversed(order):
             if by_kind[kind]['delete']:
                 await self.delete(kind, by_kind[kind]['delete'])
-                await self._report(kind, len(self.result.outcomes), total)
+                await self._report(kind)
         return self.result
 
 
@@ -189,4 +207,4 @@ async def apply(
     plan: Plan, client: NetBoxWriter, *, changelog_message: str, progress: ProgressCallback | None = None
 ) -> ApplyResult:
     """Write the plan's creates, updates, marks and deletes; return one outcome per operation."""
-    return await _Apply(client, changelog_message, progress).run(plan)
+    return await Applier(client, changelog_message, progress).run(plan)

@@ -8,14 +8,20 @@
 
 A ``phase`` kind patches fields of its ``base`` kind that can only be set once other objects
 exist (a VM's primary IPs, an interface's primary MAC).
+
+``prune`` says what happens when Proxmox no longer has the object: ``policy`` (the run's prune
+policy: off, mark or delete after a grace period), ``with-parent`` (a part of its parent: deleted
+when gone from a parent that is still there, else it follows the parent), ``never``.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
-__all__ = ['KINDS', 'KIND_ORDER', 'KindSpec', 'PruneStyle', 'kind_spec']
+__all__ = ['INVENTORY_KINDS', 'KINDS', 'KIND_ORDER', 'KindSpec', 'PruneStyle', 'kind_spec', 'kinds_of_family']
 
 PruneStyle = Literal['policy', 'with-parent', 'never']
+ORPHAN_STATUS = 'decommissioning'
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +42,24 @@ class KindSpec:
     read_params: dict[str, str] = field(default_factory=dict)
     # The family switch (plugin settings) this kind belongs to; None = always synced.
     family: str | None = None
+    # Read every object of the kind (not only the ``proxbox``-tagged ones), to find people's records
+    # that hold a natural key Proxbox wants (the plugin's own models: nothing else refers to them).
+    read_all: bool = False
+    # Date-time fields: compared in one canonical form (UTC, ``...Z``).
+    datetimes: tuple[str, ...] = ()
+    # What marking an orphan sets besides its tag and first-miss time; default: a status field
+    # becomes ``decommissioning``.
+    orphan: tuple[tuple[str, Any], ...] = ()
 
     @property
     def is_phase(self) -> bool:
         return self.base is not None
+
+    @property
+    def orphan_attrs(self) -> Mapping[str, Any]:
+        if self.orphan:
+            return dict(self.orphan)
+        return {'status': ORPHAN_STATUS} if 'status' in self.fields else {}
 
 
 _OWNED = ('tags', 'custom_fields')
@@ -118,7 +138,20 @@ KINDS: tuple[KindSpec, ...] = (
         'virtualization.virtualmachine',
         '/api/virtualization/virtual-machines/',
         'cf',
-        ('name', 'status', 'cluster', 'device', 'site', 'role', 'platform', 'vcpus', 'memory', *_OWNED),
+        (
+            'name',
+            'description',
+            'comments',
+            'status',
+            'cluster',
+            'device',
+            'site',
+            'role',
+            'platform',
+            'vcpus',
+            'memory',
+            *_OWNED,
+        ),
         relations=('cluster', 'device', 'site', 'role', 'platform'),
         natural=('cluster', 'name'),
         prune='policy',
@@ -198,9 +231,105 @@ KINDS: tuple[KindSpec, ...] = (
     ),
 )
 
+_PLUGIN = '/api/plugins/proxbox'
+
+# The plugin's data-protection records. Backups and snapshots are parts (of their storage, of their
+# guest): once gone from a storage or guest that was read, they are gone. Tasks are history: a task
+# missing from Proxmox's bounded task list proves nothing, so they are never pruned.
+PROTECTION_KINDS: tuple[KindSpec, ...] = (
+    KindSpec(
+        'netbox_proxbox.proxmoxstorage',
+        f'{_PLUGIN}/storage/',
+        'cf',
+        ('cluster', 'name', 'type', 'content', 'shared', 'enabled', 'path', 'nodes', 'total', 'used', 'available',
+         *_OWNED),
+        relations=('cluster', 'nodes'),
+        natural=('cluster', 'name'),
+        prune='policy',
+        family='storage',
+        read_all=True,
+        orphan=(('enabled', False),),
+    ),
+    KindSpec(
+        'netbox_proxbox.vmsnapshot',
+        f'{_PLUGIN}/snapshots/',
+        'cf',
+        ('virtual_machine', 'name', 'parent', 'snapshot_time', 'vmstate', 'description', *_OWNED),
+        relations=('virtual_machine',),
+        natural=('virtual_machine', 'name'),
+        prune='with-parent',
+        family='snapshots',
+        read_all=True,
+        datetimes=('snapshot_time',),
+    ),
+    KindSpec(
+        'netbox_proxbox.vmbackup',
+        f'{_PLUGIN}/backups/',
+        'cf',
+        ('storage', 'volume_id', 'virtual_machine', 'guest_id', 'guest_type', 'format', 'size', 'creation_time',
+         'notes', 'protected', 'verification_state', 'encrypted', *_OWNED),
+        relations=('storage', 'virtual_machine'),
+        natural=('storage', 'volume_id'),
+        prune='with-parent',
+        family='backups',
+        read_all=True,
+        datetimes=('creation_time',),
+    ),
+    KindSpec(
+        'netbox_proxbox.backuproutine',
+        f'{_PLUGIN}/backup-routines/',
+        'cf',
+        ('cluster', 'job_id', 'schedule', 'enabled', 'storage', 'node', 'mode', 'compression', 'selection',
+         'guest_ids', 'pool', 'keep_last', 'keep_hourly', 'keep_daily', 'keep_weekly', 'keep_monthly',
+         'keep_yearly', 'next_run', 'comment', *_OWNED),
+        relations=('cluster', 'storage'),
+        natural=('cluster', 'job_id'),
+        prune='policy',
+        family='backup_routines',
+        read_all=True,
+        datetimes=('next_run',),
+        orphan=(('enabled', False),),
+    ),
+    KindSpec(
+        'netbox_proxbox.replication',
+        f'{_PLUGIN}/replications/',
+        'cf',
+        ('cluster', 'job_id', 'guest_id', 'virtual_machine', 'source', 'target', 'schedule', 'rate', 'disabled',
+         'comment', 'last_sync', 'next_sync', 'duration', 'fail_count', 'error', *_OWNED),
+        relations=('cluster', 'virtual_machine', 'source', 'target'),
+        natural=('cluster', 'job_id'),
+        prune='policy',
+        family='replications',
+        read_all=True,
+        datetimes=('last_sync', 'next_sync'),
+        orphan=(('disabled', True),),
+    ),
+    KindSpec(
+        'netbox_proxbox.vmtaskhistory',
+        f'{_PLUGIN}/tasks/',
+        'cf',
+        ('node', 'upid', 'task_type', 'object_id', 'user', 'start_time', 'end_time', 'status', 'exit_status',
+         'virtual_machine', *_OWNED),
+        relations=('node', 'virtual_machine'),
+        natural=('upid',),
+        family='tasks',
+        read_all=True,
+        datetimes=('start_time', 'end_time'),
+    ),
+)  # fmt: skip
+
+# The inventory (clusters, nodes, guests and their parts) comes first; the data-protection records
+# refer to it (a snapshot to its VM, a task to its node), never the other way round.
+INVENTORY_KINDS: frozenset[str] = frozenset(spec.kind for spec in KINDS)
+KINDS += PROTECTION_KINDS
+
 KIND_ORDER: dict[str, int] = {spec.kind: index for index, spec in enumerate(KINDS)}
 _BY_KIND = {spec.kind: spec for spec in KINDS}
 
 
 def kind_spec(kind: str) -> KindSpec:
     return _BY_KIND[kind]
+
+
+def kinds_of_family(family: str) -> tuple[str, ...]:
+    return tuple(spec.kind for spec in KINDS if spec.family == family)

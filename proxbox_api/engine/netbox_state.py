@@ -9,6 +9,7 @@ clusters, clusters and devices by name).
 import asyncio
 import builtins
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from . import keys
@@ -16,7 +17,7 @@ from .kinds import KINDS, KindSpec, kind_spec
 from .records import Current
 from .state import CurrentState, DesiredState
 
-__all__ = ['NetBoxNotPrepared', 'NetBoxReader', 'check_prepared', 'normalise', 'read_current']
+__all__ = ['NetBoxNotPrepared', 'NetBoxReader', 'check_prepared', 'normalise', 'read_current', 'utc_datetime']
 
 _CHUNK = 100  # values per filter request (URL length)
 
@@ -38,12 +39,28 @@ def _scalar(value: Any) -> Any:
     return value
 
 
-def normalise(obj: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:
+def utc_datetime(value: Any) -> Any:
+    """A REST date-time (in NetBox's time zone) in the form the mapping writes: UTC, ``...Z``."""
+    if not isinstance(value, str) or not value:
+        return value
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')
+
+
+def normalise(obj: Mapping[str, Any], fields: Iterable[str], datetimes: Iterable[str] = ()) -> dict[str, Any]:
     """A NetBox REST object in the planner's comparable form (objects → ids, choices → values)."""
     attrs: dict[str, Any] = {}
+    times = frozenset(datetimes)
     for name in fields:
         value = obj.get(name)
-        if name == 'tags':
+        if name in times:
+            attrs[name] = utc_datetime(value)
+        elif name == 'tags':
             attrs[name] = sorted(tag['slug'] for tag in value or [])
         elif name == 'custom_fields':
             attrs[name] = dict(value or {})
@@ -60,7 +77,7 @@ def _fields(spec: KindSpec) -> list[str]:
 
 
 def _current(spec: KindSpec, obj: Mapping[str, Any], key: str | None, owned: bool) -> Current:
-    attrs = normalise(obj, _fields(spec)[1:])
+    attrs = normalise(obj, _fields(spec)[1:], spec.datetimes)
     custom = attrs.get('custom_fields') or {}
     return Current(
         kind=spec.kind,
@@ -110,8 +127,8 @@ def _natural(spec: KindSpec, current: Current) -> tuple[Any, ...]:
 
 
 class _Read:
-    def __init__(self, client: NetBoxReader, desired: DesiredState) -> None:
-        self.client, self.desired = client, desired
+    def __init__(self, client: NetBoxReader, desired: DesiredState, unprepared: Mapping[str, str]) -> None:
+        self.client, self.desired, self.unprepared = client, desired, unprepared
         self.objects: dict[str, dict[str, Current]] = {}
         self.unowned: dict[str, dict[tuple[Any, ...], Current]] = {}
 
@@ -122,7 +139,10 @@ class _Read:
                 index[_natural(spec, item)] = item
 
     async def owned_kind(self, spec: KindSpec) -> None:
-        rows = await self.client.list(spec.path, {'tag': 'proxbox'}, fields=_fields(spec))
+        params = {**spec.read_params, **self.desired.read_filters.get(spec.kind, {})}
+        if not spec.read_all:
+            params['tag'] = 'proxbox'
+        rows = await self.client.list(spec.path, params, fields=_fields(spec))
         owned, others = _split_owned(spec, rows)
         self.objects[spec.kind] = owned
         self._add_unowned(spec, others)
@@ -154,12 +174,12 @@ class _Read:
         }
 
     async def run(self) -> CurrentState:
-        specs = [spec for spec in KINDS if not spec.is_phase]
+        specs = [spec for spec in KINDS if not spec.is_phase and spec.kind not in self.unprepared]
         await asyncio.gather(*(self._read(spec) for spec in specs))
         await asyncio.gather(
             self.by_name('virtualization.cluster'), self.by_name('dcim.device'), self.vms_in_our_clusters()
         )
-        return CurrentState(objects=self.objects, unowned=self.unowned)
+        return CurrentState(objects=self.objects, unowned=self.unowned, unprepared=self.unprepared)
 
     async def _read(self, spec: KindSpec) -> None:
         if spec.identity == 'shared':
@@ -179,20 +199,34 @@ def _plugin_key(spec: KindSpec, row: Mapping[str, Any]) -> str:
 
 async def read_current(client: NetBoxReader, desired: DesiredState) -> CurrentState:
     """Everything the planner compares against, read concurrently (the client bounds concurrency)."""
-    await check_prepared(client)
-    return await _Read(client, desired).run()
+    unprepared = await check_prepared(client)
+    return await _Read(client, desired, unprepared).run()
 
 
 class NetBoxNotPrepared(Exception):
     """NetBox lacks the tag or custom fields the sync relies on (the plugin is not installed or migrated)."""
 
 
-async def check_prepared(client: NetBoxReader) -> None:
-    """Fail early and clearly, before any write, when NetBox is not ready for Proxbox."""
+async def check_prepared(client: NetBoxReader) -> dict[str, str]:
+    """Fail early and clearly, before any write, when NetBox is not ready for Proxbox.
+
+    Returns the kinds NetBox cannot take yet, with the reason: those whose model the ``proxbox_id``
+    custom field does not cover (a plugin upgraded without ``netbox migrate``). They are left out
+    of the run rather than failing object by object.
+    """
     tags = await client.list('/api/extras/tags/', {'slug': 'proxbox'}, fields=['id'])
-    fields = await client.list('/api/extras/custom-fields/', {'name': 'proxbox_id'}, fields=['id'])
+    fields = await client.list('/api/extras/custom-fields/', {'name': 'proxbox_id'}, fields=['id', 'object_types'])
     if not tags or not fields:
         raise NetBoxNotPrepared(
             'NetBox has no "proxbox" tag or "proxbox_id" custom field: install the netbox_proxbox plugin '
             'and run `netbox migrate` (it creates them), or check that the sync user may view tags and custom fields'
         )
+    covered = fields[0].get('object_types')
+    if not isinstance(covered, list):
+        return {}  # an older NetBox or a restricted view: assume every model is covered
+    models = {str(item) for item in covered}
+    return {
+        spec.kind: f'the proxbox_id custom field does not cover {spec.kind}: run `netbox migrate` after upgrading'
+        for spec in KINDS
+        if spec.identity == 'cf' and not spec.is_phase and spec.kind not in models
+    }

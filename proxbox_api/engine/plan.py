@@ -6,7 +6,7 @@ Actions:
   inside the grace period); ``keep``: gone from Proxmox but left alone, with the reason;
 - ``conflict``: Proxmox has an object whose natural key is taken by one people made by hand;
 - ``skip``: not planned because something it depends on is in conflict or could not be read.
-Unchanged objects are only counted.
+Unchanged objects are only counted. ``guards`` names what was shielded from pruning as a whole.
 """
 
 from collections import Counter
@@ -47,6 +47,9 @@ class Plan(_Frozen):
     # kind -> action -> count; includes "unchanged".
     summary: dict[str, dict[str, int]] = Field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    # What is shielded from pruning as a whole, and why: scopes that could not be read
+    # (``pve:c/node/pve3``), clusters not read in this run, kinds whose family is not synced.
+    guards: dict[str, str] = Field(default_factory=dict)
 
     @property
     def has_changes(self) -> bool:

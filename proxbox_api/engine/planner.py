@@ -2,13 +2,15 @@
 
 Kinds are planned in dependency order. For each desired object: create it, update the fields
 that differ (honouring field ownership and pins), or report a conflict when an object people
-made holds its natural key; anything that refers to a conflicted object is skipped. Then every
-Proxbox object of a cluster read in this run that Proxmox no longer has goes through the
-prune guards and policy (``prune.py``).
+made holds its natural key; anything that refers to a conflicted object is skipped (an optional
+reference to it becomes null instead). Then every Proxbox object of a cluster read in this run
+that Proxmox no longer has goes through the prune guards and policy (``prune.py``); kinds whose
+family is not synced in this run are not considered at all.
 """
 
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any, Literal, cast
 
@@ -16,7 +18,7 @@ from .diff import Ownership, changed_fields, json_value, normal
 from .keys import cluster_of, parent_of
 from .kinds import KINDS, KindSpec
 from .plan import FieldChange, Operation, Plan, summarise
-from .prune import ORPHAN_STATUS, ORPHAN_TAG, PrunePolicy, decide_prune, protected_by
+from .prune import ORPHAN_TAG, PrunePolicy, decide_prune, never_reason, protected_by
 from .records import Current, Desired, Ref
 from .state import CurrentState, DesiredState, PlanOptions
 
@@ -28,6 +30,7 @@ class _Planner:
         self.desired, self.current, self.options = desired, current, options
         self.ops: list[Operation] = []
         self.unchanged: Counter[str] = Counter()
+        self.skipped: Counter[str] = Counter()
         self.blocked: set[tuple[str, str]] = set()
         self.deleted: set[str] = set()
         self.desired_keys = desired.keys()
@@ -47,7 +50,29 @@ class _Planner:
         return [*refs, obj.parent] if obj.parent is not None else refs
 
     def _blocked_by(self, obj: Desired) -> Ref | None:
-        return next((ref for ref in self._refs(obj) if (ref.kind, ref.key) in self.blocked), None)
+        refs = (ref for ref in self._refs(obj) if not ref.optional)
+        return next((ref for ref in refs if (ref.kind, ref.key) in self.blocked), None)
+
+    def _reachable(self, ref: Ref) -> bool:
+        """An optional reference holds when its target is wanted, or in NetBox and staying there."""
+        kind = ref.kind.split('#')[0]
+        if (kind, ref.key) in self.blocked:
+            return False
+        if ref.key in self.desired.objects.get(kind, {}):
+            return True
+        return ref.key in self.current.objects.get(kind, {}) and ref.key not in self.deleted
+
+    def _settled(self, value: Any) -> Any:
+        if isinstance(value, Ref) and value.optional:
+            return value if self._reachable(value) else None
+        if isinstance(value, list | tuple):
+            return [item for item in value if not isinstance(item, Ref) or self._settled(item) is not None]
+        return value
+
+    def settle(self, obj: Desired) -> Desired:
+        """The object with its optional references that cannot hold set to null (or left out of lists)."""
+        attrs = {name: self._settled(value) for name, value in obj.attrs.items()}
+        return obj if attrs == dict(obj.attrs) else replace(obj, attrs=attrs)
 
     # -- desired objects ----------------------------------------------------------------
     def ownership(self, spec: KindSpec) -> Any:
@@ -74,6 +99,7 @@ class _Planner:
             self.blocked.add((spec.kind, obj.key))
             self.ops.append(Operation(action='skip', kind=spec.kind, key=obj.key, reason=f'depends on {blocker.key}'))
             return
+        obj = self.settle(obj)
         base = spec.base or spec.kind
         existing = self.current.objects.get(base, {}).get(obj.key)
         if existing is None:
@@ -125,7 +151,11 @@ class _Planner:
 
     def plan_gone(self, spec: KindSpec, current: Current) -> None:
         key = current.key or ''
-        if spec.prune == 'never' or cluster_of(key) not in self.desired.clusters:
+        if cluster_of(key) not in self.desired.clusters:
+            return  # its cluster was not read in this run (see the plan's guards)
+        if spec.prune == 'never':
+            reason = f'gone from Proxmox; {never_reason(spec)}'
+            self.ops.append(Operation(action='keep', kind=spec.kind, key=key, id=current.id, reason=reason))
             return
         device = current.attrs.get('device')
         node_key = self.device_keys.get(device) if isinstance(device, int) else None
@@ -152,28 +182,59 @@ class _Planner:
         )
 
     def _mark_attrs(self, spec: KindSpec, current: Current) -> dict[str, Any]:
-        attrs: dict[str, Any] = {
+        return {
             'tags': sorted({*current.attrs.get('tags', []), ORPHAN_TAG}),
             'custom_fields': {'proxbox_orphaned_since': self.options.now.isoformat()},
+            **spec.orphan_attrs,
         }
-        if 'status' in spec.fields:
-            attrs['status'] = ORPHAN_STATUS
-        return attrs
+
+    # -- the run --------------------------------------------------------------------------
+    def synced(self, spec: KindSpec) -> bool:
+        """Whether the kind's family is synced in this run (else nothing of it is pruned)."""
+        families = self.desired.families
+        return families is None or spec.family is None or spec.family in families or _guest_kind(spec, families)
+
+    def plan_kind(self, spec: KindSpec) -> None:
+        wanted = self.desired.objects.get(spec.kind, {})
+        if spec.kind in self.current.unprepared:
+            self.blocked.update((spec.kind, key) for key in wanted)
+            if wanted:
+                self.skipped[spec.kind] += len(wanted)
+            return
+        for obj in wanted.values():
+            self.plan_desired(spec, obj)
+        if spec.identity == 'shared' or spec.is_phase or not self.synced(spec):
+            return
+        for key, current in self.current.objects.get(spec.kind, {}).items():
+            if key not in wanted:
+                self.plan_gone(spec, current)
+
+    def guards(self) -> dict[str, str]:
+        guards = dict(sorted(self.desired.incomplete.items()))
+        seen = {cluster_of(key) for by_key in self.current.objects.values() for key in by_key if key.startswith('pve:')}
+        for cluster in sorted(seen - self.desired.clusters):
+            guards[cluster] = 'not read in this run (endpoint disabled, filtered out or unreadable): not pruned'
+        for spec in KINDS:
+            if not self.synced(spec) and self.current.objects.get(spec.kind):
+                guards[spec.kind] = f'{spec.family} not synced in this run: not pruned'
+        guards.update(self.current.unprepared)
+        return guards
 
     def run(self) -> Plan:
         for spec in KINDS:
-            wanted = self.desired.objects.get(spec.kind, {})
-            for obj in wanted.values():
-                self.plan_desired(spec, obj)
-            if spec.identity == 'shared' or spec.is_phase:
-                continue
-            for key, current in self.current.objects.get(spec.kind, {}).items():
-                if key not in wanted:
-                    self.plan_gone(spec, current)
+            self.plan_kind(spec)
         operations = tuple(self.ops)
-        return Plan(
-            operations=operations, summary=summarise(operations, self.unchanged), warnings=self.desired.warnings
-        )
+        summary = summarise(operations, self.unchanged)
+        for kind, count in self.skipped.items():
+            summary.setdefault(kind, {})['skip'] = count
+        warnings = (*self.desired.warnings, *(f'{kind}: {why}' for kind, why in self.current.unprepared.items()))
+        return Plan(operations=operations, summary=summary, warnings=warnings, guards=self.guards())
+
+
+def _guest_kind(spec: KindSpec, families: frozenset[str]) -> bool:
+    """VMs are one kind for two families: either one switched on keeps the kind in the run (the
+    guests of a family switched off are protected one by one)."""
+    return spec.family == 'virtual_machines' and 'containers' in families
 
 
 def _display(obj: Desired) -> str | None:

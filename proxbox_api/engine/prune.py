@@ -1,13 +1,20 @@
 """What to do with a Proxbox object that is no longer in Proxmox: the guards, then the policy.
 
 Guards (checked first; each keeps the object with its reason):
+- only objects Proxbox owns (tag ``proxbox`` and a ``proxbox_id``) are ever considered; shared
+  objects (sites, device types, roles, platforms, tags) are never pruned, nor VLAN groups and
+  VLANs (people attach their own objects to them), nor the task history;
 - its cluster was not read in this run (endpoint disabled, filtered out or failed): not even
-  considered, so nothing is pruned across endpoints or clusters;
+  considered, so nothing is pruned across endpoints or clusters (the plan's ``guards`` say so);
+- its family is not synced in this run: not considered either;
 - a read scope it lives in was incomplete (an offline node, a guest whose config could not be
-  read, guest-agent addresses that could not be read): absence proves nothing;
+  read, guest-agent addresses, a storage's backups, a guest's snapshots, the backup or
+  replication jobs that could not be read): absence proves nothing;
 - it is pinned by people (tag ``proxbox-pinned``).
-Then the policy: ``off`` reports it; ``mark`` tags it orphan and sets its status; ``delete`` marks
-it first and deletes it once the grace period since the first miss has passed.
+Then the policy: ``off`` reports it; ``mark`` tags it orphan, sets its first-miss time and its
+status (or the flag that fits the object: a storage or backup job disabled); ``delete`` marks it
+first and deletes it once the grace period since the first miss has passed. Parts of an object
+(interfaces, disks, addresses, snapshots, backups) follow their parent instead.
 """
 
 from collections.abc import Callable, Collection
@@ -18,11 +25,20 @@ from typing import Literal
 from .kinds import KindSpec
 from .records import Current
 
-__all__ = ['PruneDecision', 'PrunePolicy', 'decide_prune', 'protected_by']
+__all__ = ['ORPHAN_TAG', 'PruneDecision', 'PrunePolicy', 'decide_prune', 'never_reason', 'protected_by']
 
 PrunePolicy = Literal['off', 'mark', 'delete']
 ORPHAN_TAG = 'proxbox-orphan'
-ORPHAN_STATUS = 'decommissioning'
+
+_NEVER = {
+    'ipam.vlangroup': "shared by guests and people's objects: never deleted",
+    'ipam.vlan': "shared by guests and people's objects: never deleted",
+    'netbox_proxbox.vmtaskhistory': 'task history is never pruned (Proxmox lists only recent tasks)',
+}
+
+
+def never_reason(spec: KindSpec) -> str:
+    return _NEVER.get(spec.kind, 'never pruned')
 
 
 @dataclass(frozen=True, slots=True)

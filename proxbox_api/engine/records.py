@@ -15,10 +15,16 @@ __all__ = ['Current', 'Desired', 'Ref', 'Scope', 'is_ref']
 
 @dataclass(frozen=True, slots=True, order=True)
 class Ref:
-    """A reference to another object of the run, by kind and key; resolved to an id at apply time."""
+    """A reference to another object of the run, by kind and key; resolved to an id at apply time.
+
+    An ``optional`` reference (a backup's guest, a task's guest) becomes null when its target is
+    neither in Proxmox's state nor in NetBox (or is about to be deleted or is in conflict), instead
+    of holding its object back.
+    """
 
     kind: str
     key: str
+    optional: bool = field(default=False, compare=False)
 
     def to_json(self) -> dict[str, list[str]]:
         return {'$ref': [self.kind, self.key]}

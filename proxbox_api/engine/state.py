@@ -18,6 +18,10 @@ class DesiredState:
     # Key-space scopes that could not be fully read (``pve:c/node/pve3``, ``pve:c/guest/100/ip``).
     incomplete: Mapping[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    # The families synced in this run (None: all). A kind of another family is never pruned.
+    families: frozenset[str] | None = None
+    # kind -> extra filters when reading NetBox (the task window: only tasks NetBox could match).
+    read_filters: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def keys(self) -> set[str]:
         return {key for by_key in self.objects.values() for key in by_key}
@@ -29,6 +33,8 @@ class CurrentState:
     objects: Mapping[str, Mapping[str, Current]]
     # kind -> natural key -> an object people made (not Proxbox's)
     unowned: Mapping[str, Mapping[tuple[object, ...], Current]] = field(default_factory=dict)
+    # kind -> why NetBox cannot hold it yet (e.g. the plugin's custom fields do not cover its model).
+    unprepared: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

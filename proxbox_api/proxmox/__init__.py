@@ -22,7 +22,7 @@ from .errors import (
 )
 from .models import Guest, GuestIp, IncompleteScope, Node, NodeInterface, Pool, ProxmoxSnapshot
 from .protection import read_data_protection
-from .protection_models import DataProtectionSnapshot
+from .protection_models import DataProtectionSnapshot, ProtectionOptions
 from .reader import ReadOptions, read_cluster
 from .settings import ClientOptions, ProxmoxEndpoint
 
@@ -51,6 +51,7 @@ __all__ = [
     'ProxmoxSnapshot',
     'ProxmoxTimeout',
     'ProxmoxUnavailable',
+    'ProtectionOptions',
     'ReadOptions',
     'read_cluster',
     'read_data_protection',

@@ -77,6 +77,7 @@ async def _qemu(ctx: ReadContext, guest: Guest, config: Mapping[str, Any]) -> Gu
     return guest.model_copy(
         update={
             'name': parsed.name or guest.name,
+            'description': parsed.description,
             'tags': parsed.tags or guest.tags,
             'cpus': parsed.cpus,
             'memory_bytes': parsed.memory_mib * _MIB,
@@ -115,6 +116,7 @@ async def _lxc(ctx: ReadContext, guest: Guest, config: Mapping[str, Any]) -> Gue
     return guest.model_copy(
         update={
             'name': parsed.hostname or guest.name,
+            'description': parsed.description,
             'tags': parsed.tags or guest.tags,
             'cpus': parsed.cpus or guest.cpus,
             'memory_bytes': parsed.memory_mib * _MIB if parsed.memory_mib else guest.memory_bytes,

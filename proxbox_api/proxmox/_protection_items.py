@@ -25,15 +25,35 @@ def _number(value: object) -> float | None:
         return None
 
 
+# Storage types that are shared by nature (storage.cfg only says ``shared`` for dir/lvm-like ones).
+_SHARED_TYPES = frozenset({'nfs', 'cifs', 'cephfs', 'rbd', 'pbs', 'glusterfs', 'iscsi', 'iscsidirect', 'zfs'})
+# Where a storage lives: on a server, its export/share/datastore; else its local path, pool or VG.
+_REMOTE_KEYS = ('export', 'share', 'datastore', 'pool', 'volume', 'target', 'path')
+_LOCAL_KEYS = ('path', 'pool', 'vgname', 'target')
+
+
+def _first(item: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
+    return next((text for text in (as_str(item.get(key)) for key in keys) if text), None)
+
+
+def _location(item: Mapping[str, Any]) -> str | None:
+    server = as_str(item.get('server')) or as_str(item.get('portal')) or as_str(item.get('monhost'))
+    place = _first(item, _REMOTE_KEYS) if server else _first(item, _LOCAL_KEYS)
+    text = f'{server}:{place}' if server and place else (server or place)
+    return text[:255] if text else None
+
+
 def storage(item: Mapping[str, Any]) -> Storage:
     content = _split(item.get('content'))
+    kind = as_str(item.get('type')) or 'unknown'
     return Storage(
         storage=str(item['storage']),
-        type=as_str(item.get('type')) or 'unknown',
+        type=kind,
         content=() if content == ('none',) else content,
-        shared=as_bool(item.get('shared')),
+        shared=as_bool(item.get('shared')) or kind in _SHARED_TYPES,
         enabled=not as_bool(item.get('disable')),
         nodes=_split(item.get('nodes')),
+        path=_location(item),
     )
 
 
@@ -81,6 +101,15 @@ def guest_snapshot(vmid: int, kind: str, node: str, item: Mapping[str, Any]) -> 
     )
 
 
+def _keep(value: object) -> tuple[tuple[str, int], ...]:
+    """``prune-backups``: an object (9.x: ``{"keep-daily": "7"}``) or a property string (``keep-daily=7,...``)."""
+    raw: Mapping[str, Any] = as_dict(value)
+    if not raw and as_str(value):
+        raw = dict(part.split('=', 1) for part in _split(value) if '=' in part)
+    pairs = ((str(key).removeprefix('keep-'), as_int(count)) for key, count in raw.items())
+    return tuple(sorted((key, count) for key, count in pairs if count is not None and key != 'all'))
+
+
 def backup_job(item: Mapping[str, Any]) -> BackupJob:
     return BackupJob(
         id=str(item['id']),
@@ -95,6 +124,8 @@ def backup_job(item: Mapping[str, Any]) -> BackupJob:
         node=as_str(item.get('node')),
         next_run=as_int(item.get('next-run')),
         comment=as_str(item.get('comment')),
+        compress=as_str(item.get('compress')),
+        keep=_keep(item.get('prune-backups')),
     )
 
 
@@ -118,14 +149,21 @@ def replication_job(item: Mapping[str, Any], state: Mapping[str, Any]) -> Replic
     )
 
 
+_UPID_RE = re.compile(r'^UPID:([^:]+):[0-9A-Fa-f]{8}:[0-9A-Fa-f]{8,9}:([0-9A-Fa-f]{8}):([^:]*):([^:]*):([^:]*):$')
+
+
 def task(item: Mapping[str, Any]) -> Task:
+    """A task; fields missing from the item are taken from its UPID (node, start, type, id, user)."""
+    upid = str(item['upid'])
+    match = _UPID_RE.match(upid)
+    node, start, kind, oid, user = match.groups() if match else ('', None, '', '', '')
     return Task(
-        upid=str(item['upid']),
-        node=as_str(item.get('node')) or '',
-        type=as_str(item.get('type')) or '',
-        id=as_str(item.get('id')),
-        user=as_str(item.get('user')),
-        starttime=as_int(item.get('starttime')),
+        upid=upid,
+        node=as_str(item.get('node')) or node,
+        type=as_str(item.get('type')) or kind,
+        id=as_str(item.get('id')) or oid or None,
+        user=as_str(item.get('user')) or user or None,
+        starttime=as_int(item.get('starttime')) or (int(start, 16) if start else None),
         endtime=as_int(item.get('endtime')),
         status=as_str(item.get('status')),
     )

@@ -79,6 +79,8 @@ class Guest(_Frozen):
     name: str
     node: str
     status: str
+    # The guest's notes (``description`` in its config), None when it has none or was not read.
+    description: str | None = None
     template: bool = False
     lock: str | None = None
     tags: tuple[str, ...] = ()

@@ -1,8 +1,12 @@
 """Read the data-protection side of a cluster: storages, backups, snapshots, backup and replication
 jobs, tasks. Runs after ``read_cluster`` and skips nodes and guests it marked incomplete.
 
-Backup content is read once per storage that holds backups (dir-like and PBS), from the first node
-where it is active; shared storages are not read once per node.
+Backups are read once per storage that holds them (dir-like and PBS): a shared storage from the
+first node where it is active, a node-local one from every node that has it (each node's disk holds
+its own archives). Tasks are read per node, newest first, page by page back to ``tasks_since``.
+What cannot be read becomes an incomplete scope: ``storage``, ``storage/<id>``, ``node/<n>/storage``,
+``guest/<type>/<vmid>/snapshots``, ``cluster/backup``, ``cluster/replication``, ``node/<n>/replication``,
+``node/<n>/tasks``.
 """
 
 import asyncio
@@ -14,12 +18,21 @@ from ._context import ReadContext, ReadOptions
 from ._values import as_dict, as_list
 from .client import ProxmoxClient
 from .models import Guest, ProxmoxSnapshot
-from .protection_models import Backup, DataProtectionSnapshot, GuestSnapshot, ReplicationJob, StorageStatus, Task
+from .protection_models import (
+    Backup,
+    DataProtectionSnapshot,
+    GuestSnapshot,
+    ProtectionOptions,
+    ReplicationJob,
+    Storage,
+    StorageStatus,
+    Task,
+)
 
-__all__ = ['read_data_protection']
+__all__ = ['ProtectionOptions', 'backup_sources', 'read_data_protection']
 
-_BACKUP_TYPES = frozenset({'dir', 'nfs', 'cifs', 'cephfs', 'btrfs', 'pbs'})
-_TASK_LIMIT = 50
+_BACKUP_TYPES = frozenset({'dir', 'nfs', 'cifs', 'cephfs', 'btrfs', 'glusterfs', 'pbs'})
+_MAX_TASK_PAGES = 200  # a server that ignores ``start`` must not keep us paging forever
 
 
 def _each[T](raw: Any, convert: Callable[[dict[str, Any]], T]) -> list[T]:
@@ -33,6 +46,10 @@ def _each[T](raw: Any, convert: Callable[[dict[str, Any]], T]) -> list[T]:
     return result
 
 
+async def _nothing() -> list[Any]:
+    return []
+
+
 async def _storage_status(ctx: ReadContext, nodes: list[str]) -> list[StorageStatus]:
     async def one(node: str) -> list[StorageStatus]:
         raw = await ctx.optional(f'node/{node}/storage', ctx.client.get(f'/nodes/{node}/storage'), [])
@@ -41,23 +58,29 @@ async def _storage_status(ctx: ReadContext, nodes: list[str]) -> list[StorageSta
     return [status for per_node in await asyncio.gather(*map(one, nodes)) for status in per_node]
 
 
-def _backup_sources(statuses: Iterable[StorageStatus], content: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    """storage → the node to list its backups from."""
-    sources: dict[str, str] = {}
+def backup_sources(statuses: Iterable[StorageStatus], storages: Iterable[Storage]) -> list[tuple[str, str]]:
+    """(storage, node) pairs to list backups from: a shared storage once, a local one on every node."""
+    config = {s.storage: s for s in storages}
+    sources: dict[str, list[str]] = {}
     for status in statuses:
-        holds_backups = 'backup' in content.get(status.storage, ('backup',))
-        if status.active and status.type in _BACKUP_TYPES and holds_backups:
-            sources.setdefault(status.storage, status.node)
-    return sources
+        cfg = config.get(status.storage)
+        holds_backups = cfg is None or 'backup' in cfg.content
+        if not (status.active and status.type in _BACKUP_TYPES and holds_backups):
+            continue
+        nodes = sources.setdefault(status.storage, [])
+        shared = status.shared or (cfg is not None and cfg.shared)
+        if not (shared and nodes):
+            nodes.append(status.node)
+    return sorted((storage, node) for storage, nodes in sources.items() for node in nodes)
 
 
-async def _backups(ctx: ReadContext, sources: dict[str, str]) -> list[Backup]:
+async def _backups(ctx: ReadContext, sources: list[tuple[str, str]]) -> list[Backup]:
     async def one(storage: str, node: str) -> list[Backup]:
         path = f'/nodes/{node}/storage/{storage}/content'
         raw = await ctx.optional(f'storage/{storage}', ctx.client.get(path, {'content': 'backup'}), [])
         return _each(raw, lambda e: items.backup(node, storage, e))
 
-    found = await asyncio.gather(*(one(storage, node) for storage, node in sorted(sources.items())))
+    found = await asyncio.gather(*(one(storage, node) for storage, node in sources))
     return [b for per_storage in found for b in per_storage]
 
 
@@ -78,27 +101,53 @@ async def _replication(ctx: ReadContext, nodes: list[str]) -> list[ReplicationJo
     return _each(jobs, lambda e: items.replication_job(e, states.get(str(e['id'])) or {}))
 
 
-async def _tasks(ctx: ReadContext, nodes: list[str]) -> list[Task]:
-    calls: list[Awaitable[Any]] = [ctx.optional('cluster/tasks', ctx.client.get('/cluster/tasks'), [])]
-    params = {'limit': _TASK_LIMIT}
-    calls += [ctx.optional(f'node/{n}/tasks', ctx.client.get(f'/nodes/{n}/tasks', params), []) for n in nodes]
-    unique = {t.upid: t for raw in await asyncio.gather(*calls) for t in _each(raw, items.task)}
-    return sorted(unique.values(), key=lambda t: (-(t.starttime or 0), t.upid))
+async def _node_tasks(ctx: ReadContext, node: str, options: ProtectionOptions) -> list[Task]:
+    """A node's tasks (running and finished), newest first, back to ``tasks_since`` (or one page)."""
+    found: dict[str, Task] = {}
+    since = options.tasks_since
+    for _ in range(_MAX_TASK_PAGES):
+        params: dict[str, Any] = {'start': len(found), 'limit': options.task_page, 'source': 'all'}
+        if since is not None:
+            params['since'] = since
+        raw = await ctx.optional(f'node/{node}/tasks', ctx.client.get(f'/nodes/{node}/tasks', params), None)
+        page = _each(raw, items.task)
+        before = len(found)
+        found.update((t.upid, t) for t in page)
+        oldest = min((t.starttime or 0 for t in page), default=0)
+        if since is None or len(page) < options.task_page or oldest < since or len(found) == before:
+            break
+    return list(found.values())
 
 
-async def read_data_protection(client: ProxmoxClient, cluster: ProxmoxSnapshot) -> DataProtectionSnapshot:
+async def _tasks(ctx: ReadContext, nodes: list[str], options: ProtectionOptions) -> list[Task]:
+    calls: list[Awaitable[list[Task]]] = [_node_tasks(ctx, n, options) for n in nodes]
+    recent = ctx.optional('cluster/tasks', ctx.client.get('/cluster/tasks'), [])
+    per_source = await asyncio.gather(recent, *calls)
+    unique = {t.upid: t for t in _each(per_source[0], items.task)}
+    unique.update((t.upid, t) for per_node in per_source[1:] for t in per_node)  # the node's archive wins
+    since = options.tasks_since
+    kept = (t for t in unique.values() if since is None or (t.starttime or 0) >= since)
+    return sorted(kept, key=lambda t: (-(t.starttime or 0), t.upid))
+
+
+async def read_data_protection(
+    client: ProxmoxClient, cluster: ProxmoxSnapshot, options: ProtectionOptions | None = None
+) -> DataProtectionSnapshot:
     """Read storages, backups, snapshots, jobs and tasks for the readable parts of ``cluster``."""
+    opts = options or ProtectionOptions()
     ctx = ReadContext(client=client, options=ReadOptions(), release=(0, 0))
     nodes = [n.name for n in cluster.nodes if n.online and cluster.is_complete(f'node/{n.name}')]
-    storages = _each(await ctx.optional('storage', client.get('/storage'), []), items.storage)
-    statuses = await _storage_status(ctx, nodes)
-    sources = _backup_sources(statuses, {s.storage: s.content for s in storages})
+    wants_storage = opts.storage or opts.backups
+    raw_storages = await ctx.optional('storage', client.get('/storage'), []) if wants_storage else []
+    storages = _each(raw_storages, items.storage)
+    statuses = await _storage_status(ctx, nodes) if wants_storage else []
+    guests = [g for g in cluster.guests if g.complete] if opts.snapshots else []
     backups, snapshots, jobs, replication, tasks = await asyncio.gather(
-        _backups(ctx, sources),
-        _snapshots(ctx, (g for g in cluster.guests if g.complete)),
-        ctx.optional('cluster/backup', client.get('/cluster/backup'), []),
-        _replication(ctx, nodes),
-        _tasks(ctx, nodes),
+        _backups(ctx, backup_sources(statuses, storages)) if opts.backups else _nothing(),
+        _snapshots(ctx, guests),
+        ctx.optional('cluster/backup', client.get('/cluster/backup'), []) if opts.backup_jobs else _nothing(),
+        _replication(ctx, nodes) if opts.replication else _nothing(),
+        _tasks(ctx, nodes, opts) if opts.tasks else _nothing(),
     )
     return DataProtectionSnapshot(
         storages=tuple(storages),

@@ -1,7 +1,7 @@
 """Frozen models for the data-protection read: storages, backups, guest snapshots, backup and
 replication jobs, and tasks (shapes from the reference §4.11-4.17)."""
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from .models import IncompleteScope
 
@@ -10,6 +10,7 @@ __all__ = [
     'BackupJob',
     'DataProtectionSnapshot',
     'GuestSnapshot',
+    'ProtectionOptions',
     'ReplicationJob',
     'Storage',
     'StorageStatus',
@@ -21,8 +22,23 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra='forbid')
 
 
+class ProtectionOptions(_Frozen):
+    """Which parts of the data-protection side to read (each is one sync family)."""
+
+    storage: bool = True
+    backups: bool = True
+    snapshots: bool = True
+    backup_jobs: bool = True
+    replication: bool = True
+    tasks: bool = True
+    # Oldest task start to read (epoch seconds); None: only each node's newest page.
+    tasks_since: int | None = None
+    task_page: int = Field(default=500, ge=1, le=5000)
+
+
 class Storage(_Frozen):
-    """A storage.cfg entry (``GET /storage``). ``nodes`` empty means: all nodes."""
+    """A storage.cfg entry (``GET /storage``). ``nodes`` empty means: all nodes. ``path`` is where it
+    lives: the mount path, or the server and export/share/datastore/pool for network storages."""
 
     storage: str
     type: str
@@ -30,6 +46,7 @@ class Storage(_Frozen):
     shared: bool = False
     enabled: bool = True
     nodes: tuple[str, ...] = ()
+    path: str | None = None
 
 
 class StorageStatus(_Frozen):
@@ -91,6 +108,9 @@ class BackupJob(_Frozen):
     node: str | None = None
     next_run: int | None = None
     comment: str | None = None
+    compress: str | None = None
+    # ``prune-backups`` retention, sorted: (``last``, 3), (``daily``, 7) ... from keep-last, keep-daily ...
+    keep: tuple[tuple[str, int], ...] = ()
 
 
 class ReplicationJob(_Frozen):

@@ -1,9 +1,18 @@
 """Contract: read_data_protection() reads storages, backups, snapshots, jobs and tasks for the readable
-parts of a cluster, reads a shared backup storage once, and marks what it cannot read as incomplete."""
+parts of a cluster, reads a shared backup storage once and a node-local one on every node, reads only
+the parts switched on, pages tasks back to the window, and marks what it cannot read as incomplete."""
 
 import httpx
 
-from proxbox_api.proxmox import ClientOptions, ProxmoxClient, ProxmoxEndpoint, read_cluster, read_data_protection
+from proxbox_api.proxmox import (
+    ClientOptions,
+    ProtectionOptions,
+    ProxmoxClient,
+    ProxmoxEndpoint,
+    read_cluster,
+    read_data_protection,
+)
+from proxbox_api.proxmox import _protection_items as items
 from proxbox_api.proxmox.protection_models import DataProtectionSnapshot
 
 from .fake_proxmox import FakeProxmox, Route, lab
@@ -111,3 +120,78 @@ class TestDataProtection:
     async def test_json_round_trip(self) -> None:
         snap = await read(FakeProxmox(protection_routes()))
         assert DataProtectionSnapshot.model_validate_json(snap.model_dump_json()) == snap
+
+
+class TestReadingScope:
+    """Node-local storages are listed on every node; options switch parts off; tasks page back to a start."""
+
+    async def test_local_backup_storage_is_read_on_every_node(self) -> None:
+        routes = protection_routes()
+        routes['/nodes/pve2/storage/local/content'] = [
+            {'volid': 'local:backup/vzdump-lxc-104-2024_11_21-02_00_05.tar.zst', 'content': 'backup',
+             'format': 'tar.zst', 'subtype': 'lxc', 'vmid': 104, 'ctime': 1732150805, 'size': 1},
+        ]  # fmt: skip
+        fake = FakeProxmox(routes)
+        snap = await read(fake)
+        assert {(b.storage, b.node, b.vmid) for b in snap.backups} == {
+            ('local', 'pve1', 100),
+            ('local', 'pve2', 104),
+            ('pbs1', 'pve1', 100),
+        }
+        assert sum('/storage/local/content' in c for c in fake.calls) == 2
+
+    async def test_switched_off_parts_are_not_read(self) -> None:
+        fake = FakeProxmox(protection_routes())
+        options = ProtectionOptions(storage=False, backups=False, backup_jobs=False, replication=False, tasks=False)
+        async with ProxmoxClient(ENDPOINT, ClientOptions(max_retries=0), transport=httpx.MockTransport(fake)) as c:
+            snap = await read_data_protection(c, await read_cluster(c), options)
+        assert [s.name for s in snap.snapshots] == ['before-upgrade'] and snap.storages == ()
+        assert not any(part in call for call in fake.calls for part in ('storage', 'backup', 'replication', 'tasks'))
+
+    async def test_tasks_page_back_to_the_window_and_fall_back_on_the_upid(self) -> None:
+        routes = protection_routes()
+        starts = [1732100000 - 600 * i for i in range(7)]
+        pages: list[dict[str, str]] = []
+
+        def node_tasks(request: httpx.Request) -> httpx.Response:
+            params = dict(request.url.params)
+            pages.append(params)
+            start, limit = int(params['start']), int(params['limit'])
+            items = [
+                {'upid': f'UPID:pve1:{i:08X}:00000001:{t:08X}:qmstart:100:root@pam:'} for i, t in enumerate(starts)
+            ]
+            return httpx.Response(200, json={'data': items[start : start + limit], 'total': len(items)})
+
+        routes['/nodes/pve1/tasks'] = node_tasks
+        options = ProtectionOptions(tasks_since=starts[4], task_page=2)
+        async with ProxmoxClient(
+            ENDPOINT, ClientOptions(max_retries=0), transport=httpx.MockTransport(FakeProxmox(routes))
+        ) as c:
+            snap = await read_data_protection(c, await read_cluster(c), options)
+        assert [p['start'] for p in pages] == ['0', '2', '4']
+        assert all(p['since'] == str(starts[4]) and p['source'] == 'all' for p in pages)
+        recent = [t for t in snap.tasks if t.node == 'pve1' and t.type == 'qmstart']
+        assert [t.starttime for t in recent] == starts[:5]
+        assert (recent[0].id, recent[0].user) == ('100', 'root@pam')
+
+
+class TestItems:
+    """Raw items: storage locations, retention of backup jobs in both shapes."""
+
+    def test_storage_location(self) -> None:
+        nfs = items.storage({'storage': 'nfs', 'type': 'nfs', 'server': '10.0.0.6', 'export': '/export/pve',
+                             'path': '/mnt/pve/nfs'})  # fmt: skip
+        local = items.storage({'storage': 'local', 'type': 'dir', 'path': '/var/lib/vz'})
+        lvm = items.storage({'storage': 'lvm', 'type': 'lvmthin', 'vgname': 'pve'})
+        assert (nfs.path, nfs.shared, local.path, local.shared, lvm.path) == (
+            '10.0.0.6:/export/pve',
+            True,
+            '/var/lib/vz',
+            False,
+            'pve',
+        )
+
+    def test_retention(self) -> None:
+        as_object = items.backup_job({'id': 'a', 'prune-backups': {'keep-daily': '7', 'keep-weekly': '4'}})
+        as_text = items.backup_job({'id': 'b', 'prune-backups': 'keep-last=3,keep-all=0'})
+        assert (as_object.keep, as_text.keep) == ((('daily', 7), ('weekly', 4)), (('last', 3),))

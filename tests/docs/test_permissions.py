@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import io
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -27,6 +28,8 @@ from proxmox_sim import Fleet, FleetSpec, SimServer
 from .helpers import DOCS
 
 PAGE = (DOCS / 'user-guide' / 'permissions.md').read_text()
+# Just after the simulator's epoch (2026-01-01), so its recent tasks are inside the task window.
+SIM_NOW = datetime(2026, 1, 1, 1, tzinfo=UTC)
 # The simulator does not model Proxmox's SDN filtering of bridges in /nodes/{node}/network.
 NOT_SIMULATED = {'SDN.Audit'}
 
@@ -116,15 +119,16 @@ class TestLeastPrivilegedSync:
         async def ignore(event: str, data: dict[str, Any]) -> None:
             pass
 
-        return asyncio.run(run_sync(request, ignore))
+        return asyncio.run(run_sync(request, ignore, clock=lambda: SIM_NOW))
 
     def test_create_update_and_delete_with_least_privileges(self, live_server):
         token = self.make_sync_user()
         plugin = PluginEndpoint.objects.create(
             name='docs', host='127.0.0.1', username='root@pam', token_name='docs', token_secret='documented'
         )
-        # The smallest fleet whose sync writes every kind of object (VLANs included).
-        fleet = Fleet(FleetSpec(seed=2, clusters=1, nodes=1, guests=4, pve_version='8.3'))
+        # The smallest fleet whose sync writes every kind of object (VLANs, a snapshot, backups and a
+        # replication job included; tasks with the clock at the simulator's epoch).
+        fleet = Fleet(FleetSpec(seed=7, clusters=1, nodes=2, guests=4, pve_version='8.3'))
         fleet.add_token('root@pam!docs', 'documented', privileges=documented_privileges('VM.Monitor'))
         with SimServer(fleet) as server:
             endpoint = server.endpoints[0]

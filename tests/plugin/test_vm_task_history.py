@@ -60,7 +60,9 @@ def make_tasks():
     )
 
 
-class VMTaskHistoryViewTestCase(base.PluginViewMixin, ViewTestCases.PrimaryObjectViewTestCase):
+class VMTaskHistoryViewTestCase(
+    base.WithoutSyncFieldsMixin, base.PluginViewMixin, ViewTestCases.PrimaryObjectViewTestCase
+):
     """List, detail, add, edit, delete, bulk import, bulk edit and bulk delete views."""
 
     model = VMTaskHistory

@@ -1,15 +1,28 @@
-"""From a Proxmox snapshot to the NetBox objects it implies (pure)."""
+"""From a Proxmox snapshot (and its data-protection read) to the NetBox objects it implies (pure)."""
 
 from collections.abc import Sequence
 
-from ...proxmox import ProxmoxSnapshot
+from ...proxmox import DataProtectionSnapshot, ProxmoxSnapshot
 from .. import keys
 from ..state import DesiredState
-from .context import ALL_FAMILIES, Collector, MappingContext
+from .context import ALL_FAMILIES, INVENTORY_FAMILIES, PROTECTION_FAMILIES, Collector, MappingContext
 from .guests import map_guests
 from .infra import cluster_name, map_infrastructure
+from .protection import map_protection
+from .storage import utc_text
 
-__all__ = ['ALL_FAMILIES', 'MappingContext', 'cluster_name', 'desired_state']
+__all__ = [
+    'ALL_FAMILIES',
+    'INVENTORY_FAMILIES',
+    'PROTECTION_FAMILIES',
+    'ClusterRead',
+    'MappingContext',
+    'cluster_name',
+    'desired_state',
+]
+
+# One endpoint's read: its inventory snapshot, where it goes, and optionally its data-protection read.
+ClusterRead = tuple[ProxmoxSnapshot, MappingContext] | tuple[ProxmoxSnapshot, MappingContext, DataProtectionSnapshot]
 
 
 def _incomplete_scopes(snapshot: ProxmoxSnapshot, cluster: str, out: Collector) -> None:
@@ -24,14 +37,31 @@ def _incomplete_scopes(snapshot: ProxmoxSnapshot, cluster: str, out: Collector) 
             out.warnings.append(f'{cluster}: {item.scope} incomplete: {item.reason}')
 
 
-def desired_state(snapshots: Sequence[tuple[ProxmoxSnapshot, MappingContext]]) -> DesiredState:
+def _task_filters(contexts: Sequence[MappingContext]) -> dict[str, dict[str, str]]:
+    """Read only the tasks NetBox could match: those started inside the window."""
+    starts = [ctx.task_since for ctx in contexts if 'tasks' in ctx.families]
+    if not starts or any(start is None for start in starts):
+        return {}
+    oldest = utc_text(min(start for start in starts if start is not None))
+    return {'netbox_proxbox.vmtaskhistory': {'start_time__gte': oldest}} if oldest else {}
+
+
+def desired_state(reads: Sequence[ClusterRead]) -> DesiredState:
     """Everything the snapshots imply, for all their clusters together."""
     out = Collector()
     clusters = []
-    for snapshot, ctx in snapshots:
+    families: set[str] = set()
+    for read in reads:
+        snapshot, ctx = read[0], read[1]
         infra = map_infrastructure(snapshot, ctx, out)
+        infra['ha_known'] = snapshot.is_complete('cluster/ha')
         _incomplete_scopes(snapshot, infra['name'], out)
         map_guests(snapshot.guests, ctx, infra, out)
+        if len(read) == 3:
+            map_protection(snapshot, read[2], ctx, infra['name'], out)
+            families |= ctx.families
+        else:
+            families |= ctx.families & INVENTORY_FAMILIES
         out.warnings.extend(f'{infra["name"]}: {warning}' for warning in snapshot.warnings)
         clusters.append(keys.cluster_key(infra['name']))
     return DesiredState(
@@ -39,4 +69,6 @@ def desired_state(snapshots: Sequence[tuple[ProxmoxSnapshot, MappingContext]]) -
         clusters=frozenset(clusters),
         incomplete=dict(out.incomplete),
         warnings=tuple(out.warnings),
+        families=frozenset(families),
+        read_filters=_task_filters([read[1] for read in reads if len(read) == 3]),
     )

@@ -7,9 +7,13 @@ from typing import Any
 
 from ..records import Desired, Ref, Scope
 
-__all__ = ['ALL_FAMILIES', 'Collector', 'MappingContext', 'slugify']
+__all__ = ['ALL_FAMILIES', 'INVENTORY_FAMILIES', 'PROTECTION_FAMILIES', 'Collector', 'MappingContext', 'slugify']
 
-ALL_FAMILIES = frozenset({'nodes', 'virtual_machines', 'containers', 'interfaces', 'ip_addresses', 'virtual_disks'})
+INVENTORY_FAMILIES = frozenset(
+    {'nodes', 'virtual_machines', 'containers', 'interfaces', 'ip_addresses', 'virtual_disks'}
+)
+PROTECTION_FAMILIES = frozenset({'storage', 'snapshots', 'backups', 'backup_routines', 'replications', 'tasks'})
+ALL_FAMILIES = INVENTORY_FAMILIES | PROTECTION_FAMILIES
 
 
 def slugify(text: str) -> str:
@@ -26,6 +30,8 @@ class MappingContext:
     templates: str = 'tag'  # or 'skip'
     # Device names already taken by another cluster of this run (a node then gets "name.cluster").
     taken_device_names: frozenset[str] = frozenset()
+    # Oldest task start (epoch seconds) to keep in the task history; None: every task read.
+    task_since: int | None = None
 
 
 @dataclass

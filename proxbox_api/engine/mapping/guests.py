@@ -88,8 +88,11 @@ def _map_guest(guest: Guest, name: str, ctx: MappingContext, infra: dict[str, An
     gkey = keys.guest_key(cluster, guest.vmid)
     if not guest.ips_complete:
         out.protect(keys.guest_ips_scope(cluster, guest.vmid), 'guest addresses could not be read')
+    ha_state = {'proxmox_ha_state': guest.ha_state} if guest.ha_state or infra.get('ha_known', True) else {}
     attrs = {
         'name': name,
+        'description': _first_line(guest.description),
+        'comments': guest.description or '',
         'status': 'offline' if guest.template else _STATUS.get(guest.status, 'active'),
         'cluster': infra['cluster'],
         'device': infra['devices'].get(guest.node),
@@ -98,7 +101,7 @@ def _map_guest(guest: Guest, name: str, ctx: MappingContext, infra: dict[str, An
         'platform': _platform(guest, out),
         'vcpus': guest.cpus,
         'memory': guest.memory_bytes // _MIB if guest.memory_bytes is not None else None,
-        **owned(gkey, _guest_tags(guest, out), proxmox_vmid=guest.vmid, proxmox_ha_state=guest.ha_state),
+        **owned(gkey, _guest_tags(guest, out), proxmox_vmid=guest.vmid, **ha_state),
     }
     vm = out.add('virtualization.virtualmachine', gkey, attrs, keys.cluster_key(cluster))
     interfaces = _map_nics(guest, cluster, vm, out) if 'interfaces' in ctx.families else {}
@@ -106,6 +109,12 @@ def _map_guest(guest: Guest, name: str, ctx: MappingContext, infra: dict[str, An
         _map_ips(guest, cluster, vm, interfaces, out)
     if 'virtual_disks' in ctx.families:
         _map_disks(guest, cluster, vm, out)
+
+
+def _first_line(notes: str | None) -> str:
+    """A VM's description: the first line of its Proxmox notes (NetBox keeps 200 characters)."""
+    line = next((text.strip() for text in (notes or '').splitlines() if text.strip()), '')
+    return line.lstrip('#').strip()[:200]
 
 
 def _vlan(cluster: str, vid: int, out: Collector) -> Ref:

@@ -36,6 +36,7 @@ class QemuConfig(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     name: str | None = None
+    description: str | None = None
     tags: tuple[str, ...] = ()
     ostype: OsType | None = None
     agent: AgentConfig = AgentConfig()
@@ -53,6 +54,7 @@ class LxcConfig(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     hostname: str | None = None
+    description: str | None = None
     tags: tuple[str, ...] = ()
     ostype: OsType | None = None
     cpus: int | None = None
@@ -69,6 +71,12 @@ def _text(value: object) -> str | None:
     if isinstance(value, str | int | float):
         return str(value)
     return None
+
+
+def _notes(value: object) -> str | None:
+    """The guest's notes (``description``): LXC configs end them with a newline; blank means none."""
+    text = _text(value)
+    return text.strip() or None if text is not None else None
 
 
 def _int(value: object) -> int | None:
@@ -132,6 +140,7 @@ def parse_qemu_config(config: Mapping[str, object]) -> QemuConfig:
     memory = parse_qemu_memory(config.get('memory'))
     return QemuConfig(
         name=_text(config.get('name')),
+        description=_notes(config.get('description')),
         tags=tags,
         ostype=ostype,
         agent=_agent(config, warnings),
@@ -153,6 +162,7 @@ def parse_lxc_config(config: Mapping[str, object]) -> LxcConfig:
     warnings.extend(w for item in (*mounts, *nics) for w in item.warnings)
     return LxcConfig(
         hostname=_text(config.get('hostname')),
+        description=_notes(config.get('description')),
         tags=tags,
         ostype=ostype,
         cpus=_int(config.get('cores')),
