@@ -98,6 +98,7 @@ class ProxboxSyncJob(ProxboxJobRunner):
         except SyncProblem as problem:
             self.logger.error(str(problem))
             recorder.problem(problem)
+            note = ''  # explained by the problem itself
         except JobTimeoutException:
             note = f'The sync took longer than sync_job_timeout ({self.timeout()} s) and was stopped.'
             raise
@@ -105,7 +106,7 @@ class ProxboxSyncJob(ProxboxJobRunner):
             note = f'The sync job failed: {type(exc).__name__}: {exc}'
             raise
         finally:
-            if recorder.finished is None and note is None and not cancelled:
+            if recorder.finished is None and note is None and not cancelled:  # the stream just stopped
                 note = 'proxbox-api ended the event stream before the run finished.'
             status = recorder.finish(cancelled=cancelled, note=note)
             self.logger.info(f'{run}: {status}.')

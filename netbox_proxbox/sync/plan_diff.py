@@ -53,7 +53,7 @@ def _url(model, pk):
     if model is None or pk is None:
         return None
     try:
-        return reverse(get_viewname(model, 'detail'), kwargs={'pk': pk})
+        return reverse(get_viewname(model), kwargs={'pk': pk})
     except NoReverseMatch:
         return None
 

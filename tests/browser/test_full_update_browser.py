@@ -135,10 +135,10 @@ class TestFullUpdateInBrowser:
 
     @staticmethod
     def preview_a_change(stack, driver, endpoint):
-        fleet = stack.sim_control('cluster', 'GET', '/fleet')['clusters'][0]['guests']
-        stack.sim_control('cluster', 'POST', f'/guests/{fleet[0]["vmid"]}/rename', json={'name': 'web-renamed'})
-        stack.sim_control('cluster', 'POST', f'/guests/{fleet[1]["vmid"]}/config', json={'memory': 24576})
-        stack.sim_control('cluster', 'POST', '/guests', json={'type': 'qemu', 'name': 'brand-new-vm'})
+        fleet = stack.sim_guests(S_FLEET)
+        stack.sim_control(S_FLEET, 'POST', f'/guests/{fleet[0]["vmid"]}/rename', json={'name': 'web-renamed'})
+        stack.sim_control(S_FLEET, 'POST', f'/guests/{fleet[1]["vmid"]}/config', json={'memory': 24576})
+        stack.sim_control(S_FLEET, 'POST', '/guests', json={'type': 'qemu', 'name': 'brand-new-vm'})
         driver.get(f'{stack.url}/plugins/proxbox/endpoints/proxmox/{endpoint}/')
         click(driver, 'proxbox-preview')
         wait(driver, "return document.getElementById('proxbox-view-plan') !== null", timeout=600)

@@ -40,9 +40,12 @@ def free_port() -> int:
 
 
 class LiveStack:
-    def __init__(self, workdir: Path, fleets: dict[str, list[str]], name: str = 'stack') -> None:
+    def __init__(
+        self, workdir: Path, fleets: dict[str, list[str]], name: str = 'stack', skip: tuple[str, ...] = ()
+    ) -> None:
         self.workdir = workdir
         self.fleets = fleets
+        self.skip = skip  # simulated endpoints left out of Proxbox
         self.db_name = f'{os.environ.get("NETBOX_TEST_DB_NAME", "test_netbox")}_{name}'
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.redis_base: int | None = None
@@ -197,6 +200,7 @@ class LiveStack:
             'api_url': self.api_url,
             'api_key': API_KEY,
             'sims': {fleet: str(self.workdir / f'sim-{fleet}.json') for fleet in self.fleets},
+            'skip': list(self.skip),
         }
         (self.workdir / 'bootstrap.json').write_text(json.dumps(config))
         out = subprocess.run(
@@ -218,9 +222,18 @@ class LiveStack:
         with self.client(token or self.info['tokens']['admin']) as client:
             return client.request(method, path, **kwargs)
 
-    def sim_control(self, fleet: str, method: str, path: str, **kwargs: Any) -> Any:
-        """Call the simulator's control API (/_sim) of a fleet's first endpoint."""
-        endpoint = self.sims[fleet]['endpoints'][0]
+    def sim_endpoint(self, name: str) -> dict[str, Any]:
+        """A simulated endpoint by its cluster (or standalone node) name."""
+        return next(ep for sim in self.sims.values() for ep in sim['endpoints'] if ep['cluster'] == name)
+
+    def sim_guests(self, name: str) -> list[dict[str, Any]]:
+        """The simulator's ground truth: the guests of one cluster."""
+        world = self.sim_control(name, 'GET', '/fleet')
+        return next(cluster['guests'] for cluster in world['clusters'] if cluster['name'] == name)
+
+    def sim_control(self, name: str, method: str, path: str, **kwargs: Any) -> Any:
+        """Call the simulator's control API (/_sim) on the port of one cluster (its changes go there)."""
+        endpoint = self.sim_endpoint(name)
         headers = {'Authorization': f'PVEAPIToken={endpoint["token_id"]}={endpoint["token_secret"]}'}
         with httpx.Client(verify=endpoint['cert_path'], headers=headers, timeout=30) as client:
             response = client.request(method, f'https://127.0.0.1:{endpoint["port"]}/_sim{path}', **kwargs)

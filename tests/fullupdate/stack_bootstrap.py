@@ -55,6 +55,8 @@ FastAPIEndpoint.objects.create(url=config['api_url'], api_key=config['api_key'],
 endpoints = {}
 for path in config['sims'].values():
     for ep in json.loads(Path(path).read_text())['endpoints']:
+        if ep['cluster'] in config.get('skip', ()):
+            continue
         username, token_name = ep['token_id'].split('!')
         endpoint = ProxmoxEndpoint.objects.create(
             name=ep['cluster'],

@@ -75,7 +75,7 @@ class TestUserFacingErrors:
     """Each problem a person can fix fails the run with a message and the fix, and nothing is written."""
 
     def test_proxmox_refuses_the_credentials(self, live_stack):
-        sim = live_stack.sims['standalone']['endpoints'][0]
+        sim = live_stack.sim_endpoint(SMALL)
         user, token_name = sim['token_id'].split('!')
         body = {'name': 'wrong-secret', 'host': '127.0.0.1', 'port': sim['port'], 'username': user, 'verify_ssl': False}
         body.update(token_name=token_name, token_secret='not-the-secret', sync_interval=None)
@@ -99,7 +99,7 @@ class TestUserFacingErrors:
     def test_netbox_token_without_permissions(self, live_stack):
         netbox = only(live_stack, '/api/plugins/proxbox/endpoints/netbox/')
         path = f'/api/plugins/proxbox/endpoints/netbox/{netbox["id"]}/'
-        live_stack.api('PATCH', path, json={'token': live_stack.info['tokens']['nobody']})
+        assert live_stack.api('PATCH', path, json={'token': live_stack.info['tokens']['nobody']}).status_code == 200
         try:
             run = failed_run(live_stack)
         finally:
@@ -110,7 +110,7 @@ class TestUserFacingErrors:
     def test_proxbox_api_rejects_the_key(self, live_stack):
         api = only(live_stack, '/api/plugins/proxbox/endpoints/proxbox-api/')
         path = f'/api/plugins/proxbox/endpoints/proxbox-api/{api["id"]}/'
-        live_stack.api('PATCH', path, json={'api_key': 'a-wrong-key-0123456789'})
+        assert live_stack.api('PATCH', path, json={'api_key': 'a-wrong-key-0123456789'}).status_code == 200
         try:
             run = failed_run(live_stack)
             status = live_stack.api('GET', '/api/plugins/proxbox/status/').json()
@@ -126,12 +126,13 @@ class TestUserFacingErrors:
     def test_proxbox_api_unreachable(self, live_stack):
         api = only(live_stack, '/api/plugins/proxbox/endpoints/proxbox-api/')
         path = f'/api/plugins/proxbox/endpoints/proxbox-api/{api["id"]}/'
-        live_stack.api('PATCH', path, json={'url': f'http://127.0.0.1:{free_port()}/'})
+        patched = live_stack.api('PATCH', path, json={'base_url': f'http://127.0.0.1:{free_port()}/'})
+        assert patched.status_code == 200, patched.text
         try:
             run = failed_run(live_stack)
             status = live_stack.api('GET', '/api/plugins/proxbox/status/').json()
         finally:
-            live_stack.api('PATCH', path, json={'url': live_stack.api_url})
+            live_stack.api('PATCH', path, json={'base_url': live_stack.api_url})
         (error,) = errors_of(run)
         assert error['kind'] == 'ProxboxApiUnreachable' and 'Start proxbox-api' in error['fix']
         assert status['proxbox_api']['ok'] is False and 'unreachable' in status['proxbox_api']['detail']

@@ -29,7 +29,7 @@ def vm_count(stack, endpoint=SMALL, **params):
 
 
 def guests(stack, fleet=SMALL):
-    return stack.sim_control('standalone' if fleet == SMALL else 'cluster', 'GET', '/fleet')['clusters'][0]['guests']
+    return stack.sim_guests(fleet)
 
 
 class TestButton:
@@ -108,7 +108,7 @@ class TestPreviewApply:
 
     def test_preview_then_apply_then_stale_preview(self, live_stack):
         vmid = guests(live_stack)[0]['vmid']
-        live_stack.sim_control('standalone', 'POST', f'/guests/{vmid}/rename', json={'name': 'renamed-by-test'})
+        live_stack.sim_control(SMALL, 'POST', f'/guests/{vmid}/rename', json={'name': 'renamed-by-test'})
         preview = wait_finished(live_stack, start(live_stack, endpoints=[SMALL], dry_run=True)['run']['id'])
         updates = [op for op in preview['plan']['operations'] if op['action'] == 'update']
         assert any(op['changes'].get('name', {}).get('new') == 'renamed-by-test' for op in updates)
@@ -124,7 +124,7 @@ class TestPreviewApply:
         assert twice.status_code == 400 and 'already been applied' in twice.text
 
         stale = wait_finished(live_stack, start(live_stack, endpoints=[SMALL], dry_run=True)['run']['id'])
-        live_stack.sim_control('standalone', 'POST', f'/guests/{vmid}/rename', json={'name': 'renamed-again'})
+        live_stack.sim_control(SMALL, 'POST', f'/guests/{vmid}/rename', json={'name': 'renamed-again'})
         refused = wait_finished(live_stack, start(live_stack, apply_run=stale['id'])['run']['id'])
         assert refused['status']['value'] == 'failed'
         errors = [item['data'] for item in refused['events'] if item['event'] == 'error']
@@ -139,7 +139,7 @@ class TestLockAndCancel:
 
     def test_lock_then_cancel(self, live_stack):
         slow = {'kind': 'latency', 'path': '/nodes/*', 'ms': 1500}
-        live_stack.sim_control('standalone', 'POST', '/faults/add', json=slow)
+        live_stack.sim_control(SMALL, 'POST', '/faults/add', json=slow)
         try:
             run = start(live_stack, endpoints=[SMALL])['run']
             busy = live_stack.api('POST', '/api/plugins/proxbox/sync/', json={'endpoints': [endpoint_id(live_stack)]})
@@ -158,6 +158,6 @@ class TestLockAndCancel:
             job = live_stack.api('GET', final['job']['url']).json()
             assert job['status']['value'] == 'failed'
         finally:
-            live_stack.sim_control('standalone', 'DELETE', '/faults')
+            live_stack.sim_control(SMALL, 'DELETE', '/faults')
         after = wait_finished(live_stack, start(live_stack, endpoints=[SMALL])['run']['id'])  # the lock is free
         assert after['status']['value'] == 'completed', after['error_summary']
