@@ -1,13 +1,14 @@
-"""Fixtures for Full Update tests run inside pytest (live_server NetBox, uvicorn proxbox-api, simulator)."""
+"""Fixtures for Full Update tests run inside pytest: proxbox-api served by uvicorn in a thread, a simulator."""
 
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from netbox_proxbox.sync.streams import redis
 from proxmox_sim import Fleet, FleetSpec, SimServer
 
-from .harness import configure_endpoints, serve_proxbox_api, sync_user_token
+from .harness import serve_proxbox_api
 
 
 @pytest.fixture
@@ -24,7 +25,14 @@ def proxbox_api_url() -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def configured(sim: Any, live_server: Any, proxbox_api_url: str) -> list[Any]:
-    """Everything set up for a sync; returns the Proxmox endpoints."""
-    return configure_endpoints(sim, live_server.url, proxbox_api_url, sync_user_token())
+@pytest.fixture(autouse=True)
+def _clear_run_keys(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Runs made by in-process tests leave no Redis keys behind."""
+    yield
+    if 'django_db_setup' in request.fixturenames:
+        from django.db import connection
+
+        conn = redis()
+        keys = list(conn.scan_iter(match=f'proxbox:{connection.settings_dict["NAME"]}:*', count=1000))
+        if keys:
+            conn.delete(*keys)

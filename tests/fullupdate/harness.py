@@ -1,7 +1,6 @@
 """
-In-process pieces for Full Update tests: proxbox-api served by uvicorn in a thread, and the
-plugin's endpoints configured against it, a NetBox (pytest-django's live_server) and a
-Proxmox simulator. Jobs run with `immediate=True`; tests/fullupdate/stack.py starts real processes.
+In-process pieces for Full Update tests: proxbox-api served by uvicorn in a thread on a free
+loopback port. (tests/fullupdate/stack.py starts real processes for the process-level tests.)
 """
 
 import socket
@@ -9,19 +8,13 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
 
 import uvicorn
-from django.contrib.auth import get_user_model
 
-from users.models import ObjectPermission, Token
-
-from netbox_proxbox.models import FastAPIEndpoint, NetBoxEndpoint, ProxmoxEndpoint
 from proxbox_api.api import create_app
 from proxbox_api.settings import ServiceSettings
 
-__all__ = ('API_KEY', 'configure_endpoints', 'free_port', 'serve_proxbox_api', 'sync_user_token')
+__all__ = ('API_KEY', 'free_port', 'serve_proxbox_api')
 
 API_KEY = 'fullupdate-test-key-0123456789'
 
@@ -51,35 +44,3 @@ def serve_proxbox_api(api_key: str = API_KEY) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
-
-
-def sync_user_token(username: str = 'proxbox-sync', superuser: bool = True) -> str:
-    """A sync user and its v2 token (the header value after 'Bearer ')."""
-    user = get_user_model().objects.create_user(username=username, password='x', is_superuser=superuser)
-    if not superuser:
-        permission = ObjectPermission.objects.create(name=f'{username} view only', actions=['view'])
-        permission.users.add(user)
-    token = Token.objects.create(user=user)
-    return (token.get_auth_header_prefix() + token.token).removeprefix('Bearer ')
-
-
-def configure_endpoints(server: Any, netbox_url: str, api_url: str, token: str, api_key: str = API_KEY) -> list[Any]:
-    """NetBox and proxbox-api endpoints plus one Proxmox endpoint per simulated cluster (no schedule)."""
-    NetBoxEndpoint.objects.create(url=netbox_url, token=token, verify_ssl=False)
-    FastAPIEndpoint.objects.create(url=api_url, api_key=api_key, timeout=10)
-    endpoints = []
-    for ep in server.endpoints:
-        user, name = ep.token_id.split('!')
-        endpoints.append(
-            ProxmoxEndpoint.objects.create(
-                name=ep.cluster,
-                host=ep.host,
-                port=ep.port,
-                username=user,
-                token_name=name,
-                token_secret=ep.token_secret,
-                ca_certificate=Path(ep.cert_path).read_text(),
-                sync_interval=None,
-            )
-        )
-    return endpoints
