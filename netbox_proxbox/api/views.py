@@ -112,7 +112,8 @@ class SyncRunViewSet(NetBoxModelViewSet):
     @action(detail=True, methods=['post'], permission_classes=[CanRunSync], renderer_classes=[JSONRenderer])
     def cancel(self, request, pk=None):
         """Cancel an unfinished run: 202 {run, job}; 409 when it has already finished."""
-        run = SyncRun.objects.restrict(request.user, 'view').filter(pk=pk).first()
+        visible = SyncRun.objects.restrict(request.user, 'view').restrict(request.user, 'run_sync')
+        run = visible.filter(pk=pk).first()
         if run is None:
             return Response({'detail': 'No such sync run.'}, status=status.HTTP_404_NOT_FOUND)
         if not cancel_run(run, request.user):

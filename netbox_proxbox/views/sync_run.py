@@ -94,6 +94,7 @@ class SyncRunPlanView(generic.ObjectView):
 
     queryset = SyncRun.objects.select_related('applies_run').defer('events')
     template_name = 'netbox_proxbox/syncrun_plan.html'
+    actions = ()
     tab = ViewTab(label=_('Plan'), visible=lambda run: run.dry_run, weight=500)
 
     def get_extra_context(self, request, instance):

@@ -72,8 +72,8 @@
     return parts.join(', ');
   }
 
-  function addMessage(kind, data) {
-    const box = el('div', { class: 'alert alert-' + kind + ' mb-2 proxbox-' + (kind === 'danger' ? 'error' : 'warning') });
+  function addError(data) {
+    const box = el('div', { class: 'alert alert-danger mb-2 proxbox-error' });
     box.append(el('div', {}, data.message || JSON.stringify(data)));
     if (data.fix) {
       const fix = el('div', { class: 'mt-1' });
@@ -81,6 +81,18 @@
       box.append(fix);
     }
     $('proxbox-errors').append(box);
+  }
+
+  // Warnings (e.g. a guest agent that does not answer) are many and harmless: one folded list.
+  function addWarning(data) {
+    let box = $('proxbox-warnings');
+    if (!box) {
+      box = el('details', { id: 'proxbox-warnings', class: 'alert alert-warning mb-2' });
+      box.append(el('summary'), el('ul', { class: 'mb-0 mt-2 small' }));
+      $('proxbox-errors').before(box);
+    }
+    box.lastChild.append(el('li', { class: 'proxbox-warning' }, data.message || JSON.stringify(data)));
+    box.firstChild.textContent = box.lastChild.childElementCount + ' warning(s)';
   }
 
   function changelogLink(kind) {
@@ -163,8 +175,8 @@
       const text = countsText(data);
       item.detail.textContent = (text ? text + ' · ' : '') + Number(data.duration || 0).toFixed(1) + ' s';
     },
-    warning: (data) => addMessage('warning', data),
-    error: (data) => addMessage('danger', data),
+    warning: addWarning,
+    error: addError,
     run_finished: (data) => {
       finished = true;
       Object.values(stages).forEach((item) => {
