@@ -15,6 +15,7 @@ from utilities.forms.rendering import FieldSet
 from utilities.forms.widgets import DateTimePicker
 
 from ..models import ProxmoxEndpoint
+from ..models.proxmox_endpoint import default_sync_interval
 from .mixins import SecretField, WriteOnlySecretsFormMixin
 
 __all__ = (
@@ -63,6 +64,11 @@ class ProxmoxEndpointForm(WriteOnlySecretsFormMixin, PrimaryModelForm):
             'tags',
         )
         widgets = {'sync_start': DateTimePicker()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.initial.setdefault('sync_interval', default_sync_interval())
 
 
 class ProxmoxEndpointFilterForm(PrimaryModelFilterSetForm):
@@ -122,8 +128,8 @@ class ProxmoxEndpointImportForm(PrimaryModelImportForm):
     def clean_sync_interval(self):
         # An omitted column keeps the default schedule; an explicit 0 means "no schedule".
         value = self.cleaned_data.get('sync_interval')
-        if value is None and 'sync_interval' not in self.data:
-            return ProxmoxEndpoint._meta.get_field('sync_interval').get_default()
+        if value is None and 'sync_interval' not in self.data and not self.instance.pk:
+            return default_sync_interval()
         return value or None
 
 

@@ -17,16 +17,17 @@ __all__ = ('ProxmoxEndpoint', 'default_sync_interval')
 def default_sync_interval():
     """
     A new endpoint's Full Update interval (minutes): the Proxbox settings' default schedule, or the
-    plugin setting `default_schedule_interval` when nobody saved settings. Reads one column only, so
-    it also works while older migrations run.
+    plugin setting `default_schedule_interval` when nobody saved settings. The add form, the REST API
+    and CSV import start from it (not the model field's default: that would query the settings for
+    every endpoint instance Django makes).
     """
     from django.conf import settings
 
     from .plugin_settings import ProxboxPluginSettings
 
-    stored = ProxboxPluginSettings.objects.values_list('default_schedule_interval', flat=True)
-    if stored.exists():
-        return stored.first()
+    stored = ProxboxPluginSettings.objects.values('default_schedule_interval').first()
+    if stored is not None:
+        return stored['default_schedule_interval']
     return settings.PLUGINS_CONFIG.get('netbox_proxbox', {}).get('default_schedule_interval')
 
 
@@ -103,7 +104,6 @@ class ProxmoxEndpoint(WriteOnlySecretsMixin, JobsMixin, PrimaryModel):
         verbose_name=_('sync interval'),
         blank=True,
         null=True,
-        default=default_sync_interval,
         validators=[MinValueValidator(5)],
         help_text=_('Minutes between scheduled Full Updates (1440 = nightly); empty for no schedule'),
     )

@@ -9,6 +9,7 @@ SyncRun rows are written with `update()`: machine bookkeeping stays out of the c
 """
 
 from django.utils import timezone
+from redis.exceptions import ResponseError
 
 from ..choices import SyncStatusChoices
 from .problems import fix_for_error
@@ -63,7 +64,10 @@ class RunRecorder:
         event = RunEvent(self.next_id, name, data)
         self.next_id += 1
         self.events.append(event.to_json())
-        self.stream.append(event)
+        try:
+            self.stream.append(event)
+        except ResponseError:  # the stream holds another run's events under this id: start it over
+            self.stream.reset(self.events)
         if name == 'error':
             self.errors.append(data)
         elif name == 'stage_finished' and data.get('stage'):

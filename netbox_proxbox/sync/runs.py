@@ -18,6 +18,7 @@ from core.choices import JobStatusChoices
 from ..choices import SyncStatusChoices, SyncTriggerChoices
 from .liveness import is_alive, request_cancel
 from .recorder import RunRecorder
+from .streams import RunStream
 
 __all__ = ('SyncLocked', 'SyncRefused', 'active_runs', 'cancel_run', 'close_if_dead', 'create_run', 'start_sync')
 
@@ -85,6 +86,7 @@ def create_run(user, endpoints=None, dry_run=False, apply_run=None, trigger=Sync
             raise SyncLocked(busy[0])
         run = SyncRun.objects.create(trigger=trigger, dry_run=dry_run, user=user, applies_run=apply_run, job=job)
         run.endpoints.set(endpoints)
+    RunStream(run.pk).clear()  # no keys of an earlier run with this id (e.g. a restored database)
     return run
 
 

@@ -80,6 +80,20 @@ class RunStream:
         pipe.expire(self.keys.events, event_stream_ttl())
         pipe.execute()
 
+    def reset(self, events):
+        """Replace the stream with `events` (e.g. keys left by an earlier database with the same run ids)."""
+        pipe = self.conn.pipeline()
+        pipe.delete(self.keys.events)
+        for item in events:
+            fields = {'event': item['event'], 'data': json.dumps(item['data'], default=str)}
+            pipe.xadd(self.keys.events, fields, id=f'0-{item["id"]}')
+        pipe.expire(self.keys.events, event_stream_ttl())
+        pipe.execute()
+
+    def clear(self):
+        """Forget everything Redis holds for this run id (a new run starts clean)."""
+        self.conn.delete(self.keys.events, self.keys.heartbeat, self.keys.cancel)
+
     def exists(self):
         return bool(self.conn.exists(self.keys.events))
 

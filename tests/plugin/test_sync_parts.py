@@ -16,7 +16,7 @@ from core.models import Job
 from utilities.testing import TestCase
 
 from netbox_proxbox.jobs import ProxboxScheduledSyncJob
-from netbox_proxbox.models import FastAPIEndpoint, NetBoxEndpoint
+from netbox_proxbox.models import FastAPIEndpoint, NetBoxEndpoint, SyncRun
 from netbox_proxbox.sync.client import SseEvent, iter_sse
 from netbox_proxbox.sync.liveness import PENDING_GRACE, Heartbeat, is_alive, request_cancel
 from netbox_proxbox.sync.payload import build_sync_request
@@ -24,6 +24,7 @@ from netbox_proxbox.sync.plan_diff import format_value, plan_sections
 from netbox_proxbox.sync.problems import ProxboxApiUnreachable, fix_for_error
 from netbox_proxbox.sync.recorder import RunRecorder, run_counts
 from netbox_proxbox.sync.schedule import first_run_at, schedule_endpoint, scheduled_job
+from netbox_proxbox.sync.streams import RunEvent, RunStream
 from netbox_proxbox.ui.panels import interval_text
 
 from .factories import make_endpoint
@@ -163,6 +164,16 @@ class RequestAndRecorderTestCase(TestCase):
         self.assertIn('Fix: Proxmox refused the credentials', run.error_summary)
         self.assertEqual(run.plan['digest'], 'd')
 
+    def test_stale_keys_of_a_reused_run_id_are_replaced(self):
+        run = make_run(status='running')
+        stale = RunStream(run.pk)
+        for number in (1, 2, 3):  # an earlier database's run with the same id
+            stale.append(RunEvent(number, 'progress', {'done': number}))
+        recorder = RunRecorder(run)
+        recorder.emit('run_started', {'run_id': 'x'})
+        recorder.finish()
+        self.assertEqual([e.to_json() for e in stale.after(0)], SyncRun.objects.get(pk=run.pk).events)
+
 
 class LivenessTestCase(TestCase):
     """Alive: running with a heartbeat, or pending within the grace period or with a waiting RQ job."""
@@ -221,7 +232,17 @@ class ScheduleJobsTestCase(TestCase):
         self.assertFalse(Job.objects.filter(name='Proxbox scheduled sync').exists())
 
     def test_default_interval_comes_from_the_settings(self):
-        self.assertEqual(make_endpoint('pve-a').sync_interval, 1440)
+        from netbox_proxbox.forms import ProxmoxEndpointForm
+        from netbox_proxbox.models import ProxboxPluginSettings
+
+        self.assertEqual(ProxmoxEndpointForm().initial['sync_interval'], 1440)
+        ProxboxPluginSettings.objects.create(default_schedule_interval=360)
+        self.assertEqual(ProxmoxEndpointForm().initial['sync_interval'], 360)
+        self.assertIsNone(make_endpoint('pve-b').sync_interval)  # made in code: no schedule unless asked
+        self.add_permissions('netbox_proxbox.add_proxmoxendpoint')
+        body = {'name': 'pve-c', 'host': 'pve-c.example.com', 'username': 'root@pam', 'password': 'pw'}
+        response = self.client.post('/api/plugins/proxbox/endpoints/proxmox/', body, content_type='application/json')
+        self.assertEqual((response.status_code, response.json()['sync_interval']), (201, 360))
 
     def test_a_schedule_that_is_no_longer_wanted_ends(self):
         endpoint = make_endpoint('pve-a', sync_interval=60, enabled=False)
