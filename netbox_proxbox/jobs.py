@@ -23,7 +23,7 @@ from .sync.liveness import Heartbeat
 from .sync.payload import build_sync_request
 from .sync.problems import SyncProblem
 from .sync.recorder import RunRecorder
-from .sync.runs import SyncLocked, SyncRefused, create_run
+from .sync.runs import SyncRefused, create_run
 
 __all__ = ('ProxboxJobRunner', 'ProxboxScheduledSyncJob', 'ProxboxSyncJob', 'sync_queue_name')
 
@@ -66,8 +66,9 @@ class ProxboxSyncJob(ProxboxJobRunner):
         name = 'Proxbox sync'
 
     def run(self, run_id, **kwargs):
-        run = self.claim(run_id)
-        self.relay(run)
+        # The heartbeat beats before the run is marked running: a running run without one is dead.
+        with Heartbeat(run_id) as beat:
+            self.relay(self.claim(run_id), beat)
 
     def claim(self, run_id):
         """The run to work on; a run that was cancelled (or deleted) while waiting is not run."""
@@ -84,17 +85,16 @@ class ProxboxSyncJob(ProxboxJobRunner):
             RunRecorder(run).start(job=self.job)
         return run
 
-    def relay(self, run):
+    def relay(self, run, beat):
         """Call proxbox-api and relay the run's events until it ends; the run is always closed."""
         recorder = RunRecorder(run)
         names = ', '.join(endpoint.name for endpoint in run.endpoints.all())
         self.logger.info(f'{run} of {names} started.')
         cancelled, note = False, None
         try:
-            with Heartbeat(run.pk) as beat:
-                self.stream(run, recorder, beat)
-                cancelled = beat.cancelled.is_set()
-                note = f'Cancelled by {beat.cancelled_by or "a user"}.' if cancelled else None
+            self.stream(run, recorder, beat)
+            cancelled = beat.cancelled.is_set()
+            note = f'Cancelled by {beat.cancelled_by or "a user"}.' if cancelled else None
         except SyncProblem as problem:
             self.logger.error(str(problem))
             recorder.problem(problem)
@@ -155,11 +155,9 @@ class ProxboxScheduledSyncJob(ProxboxSyncJob):
             return
         try:
             run = create_run(None, [endpoint], trigger=SyncTriggerChoices.SCHEDULE, job=self.job)
-        except SyncLocked as exc:
+        except SyncRefused as exc:  # busy (SyncLocked) or nothing to sync: the next occurrence stays
             self.logger.warning(f'Skipped: {exc}')
             return
-        except SyncRefused as exc:
-            self.logger.warning(f'Skipped: {exc}')
-            return
-        RunRecorder(run).start(job=self.job)
-        self.relay(run)
+        with Heartbeat(run.pk) as beat:
+            RunRecorder(run).start(job=self.job)
+            self.relay(run, beat)
