@@ -4,7 +4,7 @@ STACK := scripts/stack.sh
 VENV := .venv/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo setup test lint format testdb clean-stack
+.PHONY: demo setup test lint format testdb clean-stack docs
 
 ## demo: set up the stack (first time ~6 min), serve NetBox, an RQ worker, proxbox-api and a simulated
 ##       Proxmox on 127.0.0.1, configure Proxbox and run a first Full Update (PROXBOX_DEMO_EXIT=1: then stop)
@@ -22,9 +22,12 @@ test: testdb lint
 testdb:
 	@$(STACK) testdb
 
+## lint: ruff, mypy --strict on the service, the CLI and the simulator, and the layering contracts
 lint:
 	@$(VENV)/ruff check .
 	@$(VENV)/ruff format --check .
+	@$(VENV)/mypy
+	@$(VENV)/lint-imports --no-cache
 
 format:
 	@$(VENV)/ruff check --fix .
@@ -33,3 +36,7 @@ format:
 ## clean-stack: drop the dev and test databases and the instance folder (keeps the NetBox template)
 clean-stack:
 	@$(STACK) clean
+
+## docs: regenerate the docs derived from the code (scripts/gen_docs.py), then build the site into site/
+docs: testdb
+	@eval "$$($(STACK) env)" && $(VENV)/python scripts/gen_docs.py && $(VENV)/mkdocs build --strict

@@ -42,16 +42,6 @@ menu = PluginMenu(
                 _item('proxmoxcluster', _('Proxmox Clusters')),
                 _item('proxmoxnode', _('Proxmox Nodes')),
                 _item('proxmoxstorage', _('Proxmox Storage')),
-                _item('netboxendpoint', _('NetBox Endpoint'), add=False),
-                _item('fastapiendpoint', _('proxbox-api Endpoint'), add=False),
-            ),
-        ),
-        (
-            _('Infrastructure'),
-            (
-                _item('proxmoxcluster', _('Proxmox Clusters')),
-                _item('proxmoxnode', _('Proxmox Nodes')),
-                _item('proxmoxstorage', _('Proxmox Storage')),
             ),
         ),
         (

@@ -28,6 +28,15 @@ class PluginLoadedTestCase(TestCase):
         self.assertIn('Proxbox', body)
         self.assertIn(reverse('plugins:netbox_proxbox:proxmoxendpoint_list'), body)
 
+    def test_menu_groups_each_model_once(self):
+        from netbox_proxbox.navigation import menu
+
+        groups = [str(group.label) for group in menu.groups]
+        self.assertEqual(groups, ['Endpoints', 'Infrastructure', 'Data protection', 'Operations'])
+        links = [item.link for group in menu.groups for item in group.items]
+        self.assertEqual(len(links), len(set(links)), links)
+        self.assertEqual(len(links), 14)  # 13 models and the service log
+
 
 class SettingsValidationTestCase(SimpleTestCase):
     """validate_settings() accepts the defaults and rejects each bad value by name."""

@@ -6,7 +6,7 @@ import pytest
 import requests
 from proxmoxer import AuthenticationError, ProxmoxAPI, ResourceException
 
-from proxmox_sim import Endpoint, Fleet, SimServer
+from proxmox_sim import Endpoint, Fleet, SimClock, SimServer
 
 from .conftest import make_fleet
 from .helpers import Raw
@@ -110,6 +110,12 @@ class TestPrivileges:
 
 class TestTicket:
     """POST /access/ticket, the PVEAuthCookie, CSRF on writes, 2-hour lifetime and renewal."""
+
+    @pytest.fixture
+    def fleet(self) -> Fleet:
+        # A frozen clock: only advance_clock() moves it, so lifetimes are exact on a loaded machine.
+        frozen = SimClock(base=lambda: 1_800_000_000.0)
+        return Fleet(make_fleet().spec, clock=frozen)
 
     def test_login_shape(self, raw: Raw) -> None:
         response = raw.session.post(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import time
 from collections import Counter
 
 import pytest
@@ -104,11 +103,12 @@ def test_extras(big: Fleet) -> None:
     assert not any(g.ha for g in big.clusters['solo-charlie'].guests.values())
 
 
-def test_ten_thousand_guests_quickly() -> None:
-    started = time.perf_counter()
+def test_ten_thousand_guests() -> None:
+    # How fast is bench/bench_sim.py's business; here only that the size is honoured.
     fleet = Fleet(FleetSpec(seed=1, clusters=1, nodes=8, guests=10_000))
-    assert time.perf_counter() - started < 3.0
-    assert len(fleet.cluster().guests) == 10_000
+    cluster = fleet.cluster()
+    assert len(cluster.guests) == 10_000
+    assert {guest.node for guest in cluster.guests.values()} == set(cluster.nodes)
 
 
 @pytest.mark.parametrize(
