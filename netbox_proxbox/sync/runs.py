@@ -123,7 +123,11 @@ def cancel_run(run, user=None):
             request_cancel(run, user)
             return True
         who = user.username if user is not None else _('a user')
-        RunRecorder(run).finish(cancelled=True, note=_('Cancelled by {who} before it started.').format(who=who))
+        if run.status == SyncStatusChoices.PENDING:
+            note = _('Cancelled by {who} before it started.').format(who=who)
+        else:
+            note = _('Cancelled by {who}; its worker had already stopped.').format(who=who)
+        RunRecorder(run).finish(cancelled=True, note=note)
     if run.job is not None:
         _cancel_waiting_job(run.job)
     return True
