@@ -6,7 +6,8 @@ PYTEST_ARGS ?=
 
 .PHONY: demo setup test lint format testdb clean-stack docs
 
-## demo: set up the stack (first time ~6 min) and serve NetBox + an RQ worker on 127.0.0.1
+## demo: set up the stack (first time ~6 min), serve NetBox, an RQ worker, proxbox-api and a simulated
+##       Proxmox on 127.0.0.1, configure Proxbox and run a first Full Update (PROXBOX_DEMO_EXIT=1: then stop)
 demo: setup
 	@scripts/demo.sh
 

@@ -140,6 +140,21 @@ ensure_services() {
     fi
 }
 
+# Debian's Chromium and its chromedriver, for the browser tests (tests/browser): installed when
+# missing and we may (root, apt-get); otherwise those tests are skipped with the reason.
+ensure_chromium() {
+    if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then return 0; fi
+    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+        say "Chromium is missing and cannot be installed here (needs root and apt-get): browser tests will be skipped"
+        return 0
+    fi
+    say "installing Debian's chromium and chromium-driver for the browser tests"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1 \
+        || { apt-get update -qq >/dev/null && apt-get install -y -qq chromium chromium-driver >/dev/null; } \
+        || say "installing chromium failed: browser tests will be skipped"
+}
+
 ensure_role() {
     psql_super <<SQL
 DO \$\$ BEGIN
@@ -228,6 +243,7 @@ case "$cmd" in
         ensure_services
         ensure_role
         ensure_db "$NETBOX_TEST_DB_NAME"
+        ensure_chromium
         ;;
     template)
         setup_venv

@@ -35,7 +35,7 @@ class PluginLoadedTestCase(TestCase):
         self.assertEqual(groups, ['Endpoints', 'Infrastructure', 'Data protection', 'Operations'])
         links = [item.link for group in menu.groups for item in group.items]
         self.assertEqual(len(links), len(set(links)), links)
-        self.assertEqual(len(links), 13)
+        self.assertEqual(len(links), 14)  # 13 models and the service log
 
 
 class SettingsValidationTestCase(SimpleTestCase):

@@ -5,6 +5,7 @@ from netbox.api.serializers import PrimaryModelSerializer
 from tenancy.api.serializers import TenantSerializer
 
 from ...models import ProxmoxEndpoint
+from ...models.proxmox_endpoint import default_sync_interval
 from .mixins import WriteOnlySecretsSerializerMixin
 
 __all__ = ('ProxmoxEndpointSerializer',)
@@ -16,6 +17,10 @@ class ProxmoxEndpointSerializer(WriteOnlySecretsSerializerMixin, PrimaryModelSer
     token_secret = serializers.CharField(write_only=True, required=False, allow_blank=True, trim_whitespace=False)
     password = serializers.CharField(write_only=True, required=False, allow_blank=True, trim_whitespace=False)
     auth_method = serializers.CharField(read_only=True)
+    # A new endpoint gets the default schedule (nightly) unless the request says otherwise.
+    sync_interval = serializers.IntegerField(
+        min_value=5, allow_null=True, required=False, default=default_sync_interval
+    )
 
     class Meta:
         model = ProxmoxEndpoint
@@ -39,6 +44,8 @@ class ProxmoxEndpointSerializer(WriteOnlySecretsSerializerMixin, PrimaryModelSer
             'enabled',
             'site',
             'tenant',
+            'sync_interval',
+            'sync_start',
             'description',
             'owner',
             'comments',
