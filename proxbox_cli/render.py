@@ -4,6 +4,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from rich import box
 from rich.console import Group, RenderableType
 from rich.markup import escape
 from rich.table import Table
@@ -13,6 +14,8 @@ from .models import COUNT_COLUMNS, Operation, Plan, ProxmoxEndpoint, ServiceStat
 
 __all__ = [
     'STATUS_STYLES',
+    'settings_table',
+    'short_kinds',
     'counts_table',
     'endpoints_table',
     'plan_view',
@@ -33,6 +36,18 @@ STATUS_STYLES = {
 _ACTION_ORDER = ('create', 'update', 'delete', 'mark', 'keep', 'conflict', 'skip')
 _ACTION_STYLES = {'create': 'green', 'update': 'yellow', 'delete': 'red', 'mark': 'magenta', 'conflict': 'bold red'}
 _ATTRS_SHOWN = 4
+
+
+def _table(*headers: str, **options: Any) -> Table:
+    """Tables without vertical rules: they read well on a terminal, in a log and through ``awk``."""
+    return Table(*headers, box=box.SIMPLE, title_justify='left', **options)
+
+
+def short_kinds(kinds: Iterable[str]) -> dict[str, str]:
+    """``virtualization.virtualmachine`` → ``virtualmachine``, unless two apps share a model name."""
+    kinds = list(kinds)
+    names = [kind.rpartition('.')[2] for kind in kinds]
+    return {kind: name if names.count(name) == 1 else kind for kind, name in zip(kinds, names, strict=True)}
 
 
 def _status(status: str) -> Text:
@@ -64,14 +79,15 @@ def run_headline(run: SyncRun) -> Text:
 
 def counts_table(run: SyncRun) -> Table:
     """Per object type: created, updated, deleted, unchanged, conflict, failed; with totals."""
-    table = Table(title=run_headline(run), title_justify='left', show_footer=len(run.counts) > 1)
-    table.add_column('object type', footer='total')
+    table = _table(title=run_headline(run), show_footer=len(run.counts) > 1)
+    table.add_column('object type', footer='total', no_wrap=True)
     for column in COUNT_COLUMNS:
-        table.add_column(column, justify='right', footer=str(run.total(column)))
+        table.add_column(column, justify='right', footer=str(run.total(column)), overflow='ellipsis')
+    labels = short_kinds(run.counts)
     for kind, counts in sorted(run.counts.items()):
         cells = [str(counts.get(column, 0)) for column in COUNT_COLUMNS]
         style = 'red' if counts.get('failed') else ''
-        table.add_row(kind, *cells, style=style)
+        table.add_row(labels[kind], *cells, style=style)
     return table
 
 
@@ -108,7 +124,7 @@ def run_detail(run: SyncRun) -> RenderableType:
 
 
 def runs_table(runs: Sequence[SyncRun]) -> Table:
-    table = Table('id', 'kind', 'status', 'trigger', 'endpoints', 'started', 'duration', 'written', 'failed')
+    table = _table('id', 'kind', 'status', 'trigger', 'endpoints', 'started', 'duration', 'written', 'failed')
     for run in runs:
         written = sum(run.total(column) for column in ('created', 'updated', 'deleted'))
         table.add_row(
@@ -143,21 +159,24 @@ def _operation_detail(op: Operation) -> Text:
 
 
 def _plan_operations(operations: Iterable[Operation]) -> Table:
-    table = Table('action', 'object type', 'object', 'change / reason', title='Planned changes', title_justify='left')
+    table = _table('action', 'object type', 'object', 'change / reason', title='Planned changes')
     order = {action: index for index, action in enumerate(_ACTION_ORDER)}
-    for op in sorted(operations, key=lambda op: (order.get(op.action, 99), op.kind, op.label)):
+    operations = sorted(operations, key=lambda op: (order.get(op.action, 99), op.kind, op.label))
+    labels = short_kinds({op.kind for op in operations})
+    for op in operations:
         action = Text(op.action, style=_ACTION_STYLES.get(op.action, ''))
-        table.add_row(action, op.kind, escape(op.label), _operation_detail(op))
+        table.add_row(action, labels[op.kind], escape(op.label), _operation_detail(op))
     return table
 
 
 def _plan_summary(plan: Plan) -> Table:
     actions = [a for a in (*_ACTION_ORDER, 'unchanged') if any(a in counts for counts in plan.summary.values())]
-    table = Table('object type', *actions, title='Summary', title_justify='left')
+    table = _table('object type', *actions, title='Summary')
     for column in table.columns[1:]:
         column.justify = 'right'
+    labels = short_kinds(plan.summary)
     for kind, counts in sorted(plan.summary.items()):
-        table.add_row(kind, *(str(counts.get(action, 0)) for action in actions))
+        table.add_row(labels[kind], *(str(counts.get(action, 0)) for action in actions))
     return table
 
 
@@ -176,7 +195,7 @@ def plan_view(run: SyncRun) -> RenderableType:
 
 
 def endpoints_table(endpoints: Sequence[ProxmoxEndpoint]) -> Table:
-    table = Table('id', 'name', 'address', 'authentication', 'verify TLS', 'enabled', 'description')
+    table = _table('id', 'name', 'address', 'authentication', 'verify TLS', 'enabled', 'description')
     for ep in endpoints:
         auth = f'token {ep.username}!{ep.token_name}' if ep.token_name else f'password {ep.username}'
         table.add_row(
@@ -198,3 +217,10 @@ def status_line(label: str, status: ServiceStatus, width: int = 24) -> Text:
     if status.detail:
         text.append(f'  {status.detail}')
     return text
+
+
+def settings_table(rows: Sequence[tuple[str, str, str]], title: str) -> Table:
+    table = _table('setting', 'value', 'from', title=title)
+    for row in rows:
+        table.add_row(*row)
+    return table

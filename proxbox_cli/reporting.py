@@ -140,9 +140,8 @@ class TextReporter:
 
     def finished(self, run: SyncRun, exit_code: int) -> None:
         self.__exit__()
+        # Errors were shown as they streamed; the plan view repeats them next to the plan.
         self.output.result(plan_view(run) if self.show_plan else counts_table(run))
-        if run.error_summary and not self.show_plan:
-            self.output.error(run.error_summary)
         if run.dry_run and run.plan is not None and run.plan.operations and exit_code == 0:
             self.output.err.print(f'To apply exactly this plan: pxb sync --apply {run.id}')
 

@@ -1,9 +1,9 @@
 """``pxb config``: where pxb looks for its settings, and what it found (never the token)."""
 
 import typer
-from rich.table import Table
 
 from ..app import runtime
+from ..render import settings_table
 from ..settings import config_path
 
 __all__ = ['config']
@@ -24,7 +24,6 @@ def show(ctx: typer.Context) -> None:
     rt = runtime(ctx)
     loaded = rt.configuration()
     settings = loaded.settings
-    table = Table('setting', 'value', 'from', title=f'config file: {loaded.path}', title_justify='left')
     values = {
         'netbox_url': settings.netbox_url,
         'netbox_token': f'set (v{settings.token.version} token)',
@@ -32,6 +31,5 @@ def show(ctx: typer.Context) -> None:
         'ca_bundle': str(settings.ca_bundle or '-'),
         'timeout': f'{settings.timeout:g} s',
     }
-    for name, value in values.items():
-        table.add_row(name, value, loaded.sources.get(name, 'default'))
-    rt.output.result(table)
+    rows = [(name, value, loaded.sources.get(name, 'default')) for name, value in values.items()]
+    rt.output.result(settings_table(rows, title=f'config file: {loaded.path}'))
