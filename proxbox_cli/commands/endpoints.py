@@ -34,10 +34,14 @@ def list_endpoints(
         rt.output.result(endpoints_table(found))
 
 
+def _stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
 def _secret(value: str | None, label: str) -> str:
     if value is not None:
         return value
-    if not sys.stdin.isatty():
+    if not _stdin_is_terminal():
         raise typer.BadParameter(f'give --{label} (or its environment variable); there is no terminal to ask on')
     return str(typer.prompt(label.replace('-', ' ').capitalize(), hide_input=True))
 

@@ -45,13 +45,16 @@ def environ(config_file: Path) -> dict[str, str]:
 
 @pytest.fixture
 def pxb(plugin: FakePlugin, environ: dict[str, str]) -> Invoke:
-    """Run ``pxb ARGS`` against the fake plugin; ``interactive=True`` renders as on a terminal."""
+    """Run ``pxb ARGS`` against the fake plugin. ``environ`` adds to what pxb's settings see,
+    ``env`` to the process environment (Typer's own ``envvar`` options), ``interactive=True``
+    renders as on a terminal."""
+    base_environ = environ
 
-    def invoke(*args: str, interactive: bool = False, env: Mapping[str, str] | None = None, **kw: object) -> Result:
+    def invoke(*args: str, interactive: bool = False, environ: Mapping[str, str] | None = None, **kw: object) -> Result:
         injected = Injected(
             transport=plugin.transport(),
             sleep=lambda _: None,
-            environ={**environ, **(env or {})},
+            environ={**base_environ, **(environ or {})},
             interactive=interactive or None,
         )
         return CliRunner().invoke(app, list(args), obj=injected, catch_exceptions=False, **kw)  # type: ignore[arg-type]

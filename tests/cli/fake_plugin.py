@@ -191,7 +191,9 @@ class FakePlugin:
             errors['username'] = ['Use the form user@realm, e.g. root@pam']
         if errors:
             return httpx.Response(400, json=errors)
-        public = {k: v for k, v in body.items() if k not in ('token_secret', 'password', 'ca_certificate')}
+        public = {
+            k: v for k, v in body.items() if k not in ('name', 'host', 'token_secret', 'password', 'ca_certificate')
+        }
         return httpx.Response(201, json=self.add_endpoint_row(body['name'], body['host'], **public))
 
     def start(self, body: dict[str, Any]) -> httpx.Response:
