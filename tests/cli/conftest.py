@@ -60,3 +60,11 @@ def pxb(plugin: FakePlugin, environ: dict[str, str]) -> Invoke:
         return CliRunner().invoke(app, list(args), obj=injected, catch_exceptions=False, **kw)  # type: ignore[arg-type]
 
     return invoke
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Warnings are errors in pxb's tests (STYLE 13)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.filterwarnings('error'))
