@@ -161,8 +161,7 @@ def check_status(client: ProxboxClient) -> tuple[list[StatusLine], ExitCode]:
         return [StatusLine(netbox, ServiceStatus(ok=False, detail=detail))], ExitCode.FAILED
     except PermissionDenied as exc:
         return [StatusLine(netbox, ServiceStatus(ok=False, detail=str(exc)))], ExitCode.USAGE
-    about = f'{client.base_url} (NetBox {version})'
-    detail = f'{about}: {report.netbox.detail}' if report.netbox.detail else about
+    detail = f'{client.base_url}: {report.netbox.detail or f"NetBox {version}"}'
     lines = [
         StatusLine(netbox, ServiceStatus(ok=report.netbox.ok, detail=detail)),
         StatusLine('RQ worker', report.worker),

@@ -35,7 +35,19 @@ __all__ = ['API_ROOT', 'ProxboxClient']
 
 API_ROOT = 'api/plugins/proxbox/'
 _TRANSIENT = frozenset({502, 503, 504})
-_AUTH_HINTS = ('token', 'authorization header', 'credentials were not provided', 'not authenticated')
+# NetBox answers a failed token authentication with 403 (not 401); these phrases tell it from a
+# missing permission (netbox/api/authentication.py and DRF's NotAuthenticated).
+_AUTH_HINTS = (
+    'invalid v1 token',
+    'invalid v2 token',
+    'invalid authorization header',
+    'token expired',
+    'token disabled',
+    'not permitted to authenticate',
+    'client ip address could not be determined',
+    'user inactive',
+    'credentials were not provided',
+)
 
 
 def _user_agent() -> str:
@@ -194,7 +206,7 @@ class ProxboxClient:
 
     # -- sync runs ----------------------------------------------------------------------------
     def start_sync(self, *, endpoint_ids: list[int] | None, dry_run: bool, apply_run: int | None) -> SyncStarted:
-        body: dict[str, Any] = {'dry_run': dry_run}
+        body: dict[str, Any] = {'dry_run': dry_run, 'trigger': 'cli'}
         if endpoint_ids:
             body['endpoints'] = endpoint_ids
         if apply_run is not None:
@@ -202,8 +214,11 @@ class ProxboxClient:
         try:
             data = self._json('POST', API_ROOT + 'sync/', json=body)
         except ConflictError as exc:
-            run_url = exc.body.get('run') if isinstance(exc.body, dict) else None
-            raise SyncAlreadyRunning(exc.status, exc.detail, exc.body, run_url=run_url) from None
+            body = exc.body if isinstance(exc.body, dict) else {}
+            running = SyncAlreadyRunning(exc.status, exc.detail, exc.body, run_url=body.get('run'))
+            if isinstance(body.get('run_id'), int):
+                running.run_id = body['run_id']
+            raise running from None
         return self._model(SyncStarted, data, 'the new sync')
 
     def get_run(self, run_id: int) -> SyncRun:

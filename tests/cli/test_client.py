@@ -64,6 +64,9 @@ class TestErrors:
             (403, {'detail': 'Authentication credentials were not provided.'}, AuthenticationFailed, 'rejected'),
             (403, {'detail': 'You do not have permission to perform this action.'}, PermissionDenied,
              'permission denied: You do not have permission to perform this action.'),
+            (403, {'detail': 'Starting a sync needs a write-enabled token.'}, PermissionDenied, 'write-enabled'),
+            (403, {'detail': 'Source IP 10.1.1.1 is not permitted to authenticate using this token.'},
+             AuthenticationFailed, 'NetBox rejected the token: Source IP'),
             (404, {'detail': 'Not found.'}, NotFound, 'not found: /api/plugins/proxbox/status/ (Not found.)'),
             (500, None, ApiError, 'NetBox answered HTTP 500: Internal Server Error'),
             (409, {'detail': 'busy'}, Conflict, 'busy'),
@@ -87,6 +90,12 @@ class TestErrors:
         with _client(_answer(409, body)) as client, pytest.raises(SyncAlreadyRunning) as caught:
             client.start_sync(endpoint_ids=None, dry_run=False, apply_run=None)
         assert caught.value.run_id == 12 and str(caught.value) == 'A sync is already running.'
+
+    def test_a_running_sync_named_by_id(self) -> None:
+        body = {'detail': 'Sync #3 is running.', 'run': 'http://nb/api/plugins/proxbox/sync-runs/3', 'run_id': 3}
+        with _client(_answer(409, body)) as client, pytest.raises(SyncAlreadyRunning) as caught:
+            client.start_sync(endpoint_ids=[1], dry_run=True, apply_run=None)
+        assert caught.value.run_id == 3
 
     def test_connection_refused(self) -> None:
         def refuse(request: httpx.Request) -> httpx.Response:

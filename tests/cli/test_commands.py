@@ -160,7 +160,7 @@ class TestStatus:
         assert result.exit_code == 0
         assert [line.split()[:2] for line in result.stdout.splitlines()] == [
             ['NetBox', 'ok'], ['RQ', 'worker'], ['proxbox-api', 'ok'], ['endpoint', 'alpha']]  # fmt: skip
-        assert 'http://nb/ (NetBox 4.7.3)' in result.stdout
+        assert 'http://nb/: NetBox 4.7.3' in result.stdout
 
     def test_a_failing_component(self, pxb, plugin: FakePlugin) -> None:
         plugin.status_report['worker'] = {'ok': False, 'detail': 'no RQ worker is listening on queue default'}

@@ -15,7 +15,7 @@ class TestSync:
     def test_success_prints_counts_on_stdout_and_progress_on_stderr(self, pxb, plugin: FakePlugin) -> None:
         result = pxb('sync')
         assert result.exit_code == 0, result.stderr
-        assert json.loads(plugin.seen('POST', '/sync/')[0].content) == {'dry_run': False}
+        assert json.loads(plugin.seen('POST', '/sync/')[0].content) == {'dry_run': False, 'trigger': 'cli'}
         assert 'Sync #1 completed in 1.5 s' in result.stdout
         row = next(line for line in result.stdout.splitlines() if line.split() and line.split()[0] == 'virtualmachine')
         assert row.split()[1:] == ['1', '1', '0', '3', '0', '0']
@@ -26,7 +26,11 @@ class TestSync:
     def test_endpoint_names_are_resolved_to_ids(self, pxb, plugin: FakePlugin) -> None:
         result = pxb('sync', '--endpoint', 'bravo', '-e', 'alpha', '-e', 'bravo')
         assert result.exit_code == 0, result.stderr
-        assert json.loads(plugin.seen('POST', '/sync/')[0].content) == {'dry_run': False, 'endpoints': [2, 1]}
+        assert json.loads(plugin.seen('POST', '/sync/')[0].content) == {
+            'dry_run': False,
+            'trigger': 'cli',
+            'endpoints': [2, 1],
+        }
 
     def test_unknown_endpoint_is_a_usage_error_naming_the_known_ones(self, pxb, plugin: FakePlugin) -> None:
         result = pxb('sync', '--endpoint', 'charlie')
@@ -63,7 +67,11 @@ class TestSync:
     def test_apply_sends_the_preview_id(self, pxb, plugin: FakePlugin) -> None:
         result = pxb('sync', '--apply', '7')
         assert result.exit_code == 0, result.stderr
-        assert json.loads(plugin.seen('POST', '/sync/')[0].content) == {'dry_run': False, 'apply_run': 7}
+        assert json.loads(plugin.seen('POST', '/sync/')[0].content) == {
+            'dry_run': False,
+            'trigger': 'cli',
+            'apply_run': 7,
+        }
 
     def test_apply_with_dry_run_is_a_usage_error(self, pxb, plugin: FakePlugin) -> None:
         result = pxb('sync', '--apply', '7', '--dry-run')
@@ -133,7 +141,11 @@ class TestPlan:
     def test_diff_table(self, pxb, plugin: FakePlugin) -> None:
         result = pxb('plan', '--endpoint', 'alpha')
         assert result.exit_code == 0, result.stderr
-        assert json.loads(plugin.seen('POST', '/sync/')[0].content) == {'dry_run': True, 'endpoints': [1]}
+        assert json.loads(plugin.seen('POST', '/sync/')[0].content) == {
+            'dry_run': True,
+            'trigger': 'cli',
+            'endpoints': [1],
+        }
         out = result.stdout
         assert 'Preview #1 completed' in out
         assert 'vcpus: 2 → 4' in out and 'memory: 2048 → 4096' in out
