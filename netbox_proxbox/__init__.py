@@ -22,6 +22,7 @@ def _http_url(value):
 # key -> (check, what the key must be); read by ready() so bad settings fail at start-up.
 SETTING_RULES = {
     'proxbox_api_url': (lambda v: v is None or _http_url(v), 'an http(s) URL or None'),
+    'proxbox_api_key': (lambda v: v is None or (isinstance(v, str) and len(v) >= 16), 'a 16+ character string or None'),
     'sync_job_timeout': (_positive_int, 'a positive integer (seconds)'),
     'default_schedule_interval': (lambda v: v is None or _positive_int(v), 'a positive integer (minutes) or None'),
     'event_stream_ttl': (_positive_int, 'a positive integer (seconds)'),
@@ -50,6 +51,8 @@ class ProxboxConfig(PluginConfig):
     default_settings = {
         # Where proxbox-api listens when no FastAPIEndpoint is configured in the UI.
         'proxbox_api_url': None,
+        # Its API key (PROXBOX_API_API_KEY), used with proxbox_api_url only.
+        'proxbox_api_key': None,
         # A Full Update job is killed after this many seconds (NetBox's RQ job timeout).
         'sync_job_timeout': 3 * 60 * 60,
         # Default per-endpoint sync interval in minutes: nightly. None disables the default schedule.
@@ -62,6 +65,7 @@ class ProxboxConfig(PluginConfig):
         from django.conf import settings
         from django.db.models.signals import post_migrate
 
+        from . import jobs, signals  # noqa: F401  (register the jobs and the schedule keepers)
         from .bootstrap import ensure_sync_objects
 
         validate_settings(settings.PLUGINS_CONFIG.get(self.name, {}))

@@ -1,6 +1,8 @@
+from django.urls import path
+
 from netbox.api.routers import NetBoxRouter
 
-from . import views
+from . import sync, views
 
 app_name = 'netbox_proxbox'
 
@@ -19,4 +21,8 @@ router.register('snapshots', views.VMSnapshotViewSet)
 router.register('tasks', views.VMTaskHistoryViewSet)
 router.register('sync-runs', views.SyncRunViewSet)
 
-urlpatterns = router.urls
+urlpatterns = [
+    path('sync/', sync.SyncView.as_view(), name='sync'),
+    path('status/', sync.StatusView.as_view(), name='status'),
+    *router.urls,
+]

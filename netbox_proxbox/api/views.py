@@ -1,3 +1,8 @@
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
 from netbox.api.viewsets import NetBoxModelViewSet
 
 from .. import filtersets
@@ -16,7 +21,11 @@ from ..models import (
     VMSnapshot,
     VMTaskHistory,
 )
+from ..sync.runs import cancel_run
+from ..sync.sse import last_event_id, run_event_stream, sse_response
+from ..sync.status import test_endpoints
 from . import serializers
+from .sync import CanRunSync, EventStreamRenderer, sync_answer
 
 __all__ = (
     'BackupRoutineViewSet',
@@ -39,6 +48,15 @@ class ProxmoxEndpointViewSet(NetBoxModelViewSet):
     queryset = ProxmoxEndpoint.objects.all()
     serializer_class = serializers.ProxmoxEndpointSerializer
     filterset_class = filtersets.ProxmoxEndpointFilterSet
+
+    @action(detail=True, methods=['post'], permission_classes=[CanRunSync], renderer_classes=[JSONRenderer])
+    def test(self, request, pk=None):
+        """Can proxbox-api reach this endpoint and log in? {ok, detail}."""
+        endpoint = ProxmoxEndpoint.objects.restrict(request.user, 'view').filter(pk=pk).first()
+        if endpoint is None:
+            return Response({'detail': 'No such Proxmox endpoint.'}, status=status.HTTP_404_NOT_FOUND)
+        (result,) = test_endpoints([endpoint])
+        return Response({'ok': result['ok'], 'detail': result['detail']})
 
 
 class BackupRoutineViewSet(NetBoxModelViewSet):
@@ -72,12 +90,39 @@ class VMTaskHistoryViewSet(NetBoxModelViewSet):
 
 
 class SyncRunViewSet(NetBoxModelViewSet):
-    """Sync runs are written by the sync: the API reads and deletes them only."""
+    """Sync runs are written by the sync: the API reads and deletes them, follows and cancels them."""
 
     queryset = SyncRun.objects.all()
     serializer_class = serializers.SyncRunSerializer
     filterset_class = filtersets.SyncRunFilterSet
-    http_method_names = ['get', 'delete', 'head', 'options']
+    http_method_names = ['get', 'post', 'delete', 'head', 'options']
+
+    def create(self, request, *args, **kwargs):
+        return Response(
+            {'detail': 'Runs are recorded by the sync: POST /api/plugins/proxbox/sync/ starts one.'},
+            status=status.HTTP_405_METHOD_NOT_ALLOWED,
+        )
+
+    @action(detail=True, methods=['get'], renderer_classes=[JSONRenderer, EventStreamRenderer])
+    def events(self, request, pk=None):
+        """The run's events (id, event, data) as Server-Sent Events; resumable with Last-Event-ID."""
+        run = self.get_object()
+        return sse_response(run_event_stream(run, last_event_id(request)))
+
+    @action(detail=True, methods=['post'], permission_classes=[CanRunSync], renderer_classes=[JSONRenderer])
+    def cancel(self, request, pk=None):
+        """Cancel an unfinished run: 202 {run, job}; 409 when it has already finished."""
+        run = SyncRun.objects.restrict(request.user, 'view').filter(pk=pk).first()
+        if run is None:
+            return Response({'detail': 'No such sync run.'}, status=status.HTTP_404_NOT_FOUND)
+        if not cancel_run(run, request.user):
+            run.refresh_from_db()
+            return Response(
+                {'detail': f'{run} has already finished ({run.get_status_display()}).'},
+                status=status.HTTP_409_CONFLICT,
+            )
+        run.refresh_from_db()
+        return sync_answer(request, run)
 
 
 class NetBoxEndpointViewSet(NetBoxModelViewSet):

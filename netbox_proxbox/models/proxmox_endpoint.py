@@ -11,7 +11,23 @@ from ..constants import PROXMOX_DEFAULT_PORT, PROXMOX_DEFAULT_TIMEOUT, PROXMOX_T
 from ..validators import validate_host
 from .mixins import WriteOnlySecretsMixin
 
-__all__ = ('ProxmoxEndpoint',)
+__all__ = ('ProxmoxEndpoint', 'default_sync_interval')
+
+
+def default_sync_interval():
+    """
+    A new endpoint's Full Update interval (minutes): the Proxbox settings' default schedule, or the
+    plugin setting `default_schedule_interval` when nobody saved settings. Reads one column only, so
+    it also works while older migrations run.
+    """
+    from django.conf import settings
+
+    from .plugin_settings import ProxboxPluginSettings
+
+    stored = ProxboxPluginSettings.objects.values_list('default_schedule_interval', flat=True)
+    if stored.exists():
+        return stored.first()
+    return settings.PLUGINS_CONFIG.get('netbox_proxbox', {}).get('default_schedule_interval')
 
 
 class ProxmoxEndpoint(WriteOnlySecretsMixin, JobsMixin, PrimaryModel):
@@ -83,8 +99,25 @@ class ProxmoxEndpoint(WriteOnlySecretsMixin, JobsMixin, PrimaryModel):
         blank=True,
         null=True,
     )
+    sync_interval = models.PositiveIntegerField(
+        verbose_name=_('sync interval'),
+        blank=True,
+        null=True,
+        default=default_sync_interval,
+        validators=[MinValueValidator(5)],
+        help_text=_('Minutes between scheduled Full Updates (1440 = nightly); empty for no schedule'),
+    )
+    sync_start = models.DateTimeField(
+        verbose_name=_('first scheduled sync'),
+        blank=True,
+        null=True,
+        help_text=_(
+            'When the schedule starts; later runs follow every interval from it. Empty: the next 03:00 '
+            'for daily intervals, else one interval from now'
+        ),
+    )
 
-    clone_fields = ('port', 'username', 'verify_ssl', 'timeout', 'enabled', 'site', 'tenant')
+    clone_fields = ('port', 'username', 'verify_ssl', 'timeout', 'enabled', 'site', 'tenant', 'sync_interval')
 
     class Meta:
         ordering = ('name',)

@@ -2,16 +2,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from netbox.models import NetBoxModel
+from netbox.models.features import JobsMixin
 
 from ..choices import SyncStatusChoices, SyncTriggerChoices
 
 __all__ = ('SyncRun',)
 
 
-class SyncRun(NetBoxModel):
+class SyncRun(JobsMixin, NetBoxModel):
     """
     One Full Update (or preview) of one or more endpoints: who started it and how, its plan and
-    outcome, counts per object type and stage, and the stored event stream.
+    outcome, counts per object type and stage, and the stored event stream. The background job
+    that runs it is attached to it (JobsMixin), so NetBox's job page links back here.
     """
 
     # Large, machine-written fields kept out of change-log snapshots.
@@ -70,6 +72,8 @@ class SyncRun(NetBoxModel):
         ordering = ('-created',)
         verbose_name = _('sync run')
         verbose_name_plural = _('sync runs')
+        # Starting and cancelling a sync is its own right, apart from editing run records.
+        permissions = (('run_sync', 'Can start and cancel Proxbox syncs'),)
 
     def __str__(self):
         return f'{_("Preview") if self.dry_run else _("Sync")} #{self.pk}'

@@ -1,0 +1,147 @@
+"""
+Background jobs (NetBox JobRunners on NetBox's RQ queue).
+
+- `ProxboxSyncJob` runs one recorded SyncRun: it calls proxbox-api's sync stream with the
+  endpoints and the NetBox token and relays every event (Redis stream + the SyncRun), until the
+  run ends, fails or is cancelled. Attached to the SyncRun, so the job page links to the run.
+- `ProxboxScheduledSyncJob` is an endpoint's recurring Full Update (see `sync.schedule`): each
+  time it fires it records a run (unless the endpoint is busy) and relays it the same way.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from rq.timeouts import JobTimeoutException
+
+from core.exceptions import JobFailed
+from netbox.jobs import JobRunner
+
+from .choices import SyncStatusChoices, SyncTriggerChoices
+from .sync.client import ProxboxApi
+from .sync.liveness import Heartbeat
+from .sync.payload import build_sync_request
+from .sync.problems import SyncProblem
+from .sync.recorder import RunRecorder
+from .sync.runs import SyncLocked, SyncRefused, create_run
+
+__all__ = ('ProxboxJobRunner', 'ProxboxScheduledSyncJob', 'ProxboxSyncJob')
+
+# Logged to the job's log as they happen (progress events would only be noise there).
+_LOGGED_EVENTS = ('run_started', 'stage_finished', 'warning', 'error')
+
+
+class ProxboxJobRunner(JobRunner):
+    """The plugin's shared job policy: RQ kills a job after the plugin setting `sync_job_timeout`."""
+
+    class Meta:
+        name = 'Proxbox job'
+
+    @classmethod
+    def enqueue(cls, *args, **kwargs):
+        if not kwargs.get('immediate'):
+            kwargs.setdefault('job_timeout', settings.PLUGINS_CONFIG['netbox_proxbox']['sync_job_timeout'])
+        return super().enqueue(*args, **kwargs)
+
+    @staticmethod
+    def timeout():
+        return settings.PLUGINS_CONFIG['netbox_proxbox']['sync_job_timeout']
+
+
+class ProxboxSyncJob(ProxboxJobRunner):
+    class Meta:
+        name = 'Proxbox sync'
+
+    def run(self, run_id, **kwargs):
+        run = self.claim(run_id)
+        self.relay(run)
+
+    def claim(self, run_id):
+        """The run to work on; a run that was cancelled (or deleted) while waiting is not run."""
+        from .models import SyncRun
+
+        with transaction.atomic():
+            run = SyncRun.objects.select_for_update().filter(pk=run_id).first()
+            if run is None:
+                self.logger.error(f'Sync run #{run_id} no longer exists.')
+                raise JobFailed()
+            if run.status != SyncStatusChoices.PENDING:
+                self.logger.warning(f'{run} is {run.get_status_display().lower()}; nothing to do.')
+                raise JobFailed()
+            RunRecorder(run).start(job=self.job)
+        return run
+
+    def relay(self, run):
+        """Call proxbox-api and relay the run's events until it ends; the run is always closed."""
+        recorder = RunRecorder(run)
+        names = ', '.join(endpoint.name for endpoint in run.endpoints.all())
+        self.logger.info(f'{run} of {names} started.')
+        cancelled, note = False, None
+        try:
+            with Heartbeat(run.pk) as beat:
+                self.stream(run, recorder, beat)
+                cancelled = beat.cancelled.is_set()
+                note = f'Cancelled by {beat.cancelled_by or "a user"}.' if cancelled else None
+        except SyncProblem as problem:
+            self.logger.error(str(problem))
+            recorder.problem(problem)
+        except JobTimeoutException:
+            note = f'The sync took longer than sync_job_timeout ({self.timeout()} s) and was stopped.'
+            raise
+        except Exception as exc:
+            note = f'The sync job failed: {type(exc).__name__}: {exc}'
+            raise
+        finally:
+            if recorder.finished is None and note is None and not cancelled:
+                note = 'proxbox-api ended the event stream before the run finished.'
+            status = recorder.finish(cancelled=cancelled, note=note)
+            self.logger.info(f'{run}: {status}.')
+        if status in (SyncStatusChoices.FAILED, SyncStatusChoices.CANCELLED):
+            raise JobFailed()
+
+    def stream(self, run, recorder, beat):
+        endpoints = list(run.endpoints.all())
+        payload = build_sync_request(run, endpoints)
+        client, stream = ProxboxApi.from_settings().open_sync_stream(payload)
+        with client:
+            beat.on_cancel = stream.abort
+            if beat.cancelled.is_set():
+                stream.abort()
+            for event in stream:
+                relayed = recorder.relay(event)
+                if relayed is not None and relayed.event in _LOGGED_EVENTS:
+                    self.log_event(relayed)
+
+    def log_event(self, event):
+        data = event.data
+        if event.event == 'stage_finished':
+            self.logger.info(f'Stage {data.get("stage")} finished in {data.get("duration")} s.')
+        elif event.event == 'run_started':
+            self.logger.info(f'proxbox-api started run {data.get("run_id")}.')
+        elif event.event == 'warning':
+            self.logger.warning(data.get('message', ''))
+        else:
+            fix = f' Fix: {data["fix"]}' if data.get('fix') else ''
+            self.logger.error(f'{data.get("message", "")}{fix}')
+
+
+class ProxboxScheduledSyncJob(ProxboxSyncJob):
+    """An endpoint's recurring Full Update; its Job is attached to the endpoint."""
+
+    class Meta:
+        name = 'Proxbox scheduled sync'
+
+    def run(self, **kwargs):
+        endpoint = self.job.object
+        if endpoint is None or not endpoint.enabled or endpoint.sync_interval != self.job.interval:
+            self.logger.info('The endpoint is gone, disabled or rescheduled: this schedule ends here.')
+            self.job.interval = None  # NetBox reschedules only jobs with an interval
+            return
+        try:
+            run = create_run(None, [endpoint], trigger=SyncTriggerChoices.SCHEDULE, job=self.job)
+        except SyncLocked as exc:
+            self.logger.warning(f'Skipped: {exc}')
+            return
+        except SyncRefused as exc:
+            self.logger.warning(f'Skipped: {exc}')
+            return
+        RunRecorder(run).start(job=self.job)
+        self.relay(run)
