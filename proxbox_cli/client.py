@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 from httpx_sse import SSEError, connect_sse
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from .errors import (
     ApiError,
@@ -163,8 +163,14 @@ class ProxboxClient:
     def _model[M: BaseModel](self, model: type[M], data: Any, what: str) -> M:
         try:
             return model.model_validate(data)
-        except ValueError as exc:
-            raise UnexpectedAnswer(f'unexpected answer for {what} (is the Proxbox plugin up to date?): {exc}') from None
+        except ValidationError as exc:
+            problems = '; '.join(
+                f'{".".join(map(str, error["loc"])) or "answer"}: {error["msg"]}'
+                for error in exc.errors(include_input=False, include_url=False)
+            )
+            raise UnexpectedAnswer(
+                f'unexpected answer for {what} (is the Proxbox plugin up to date?): {problems}'
+            ) from None
 
     def _pages(self, path: str, params: dict[str, Any]) -> Iterator[Any]:
         url: str | None = path
@@ -244,24 +250,30 @@ class ProxboxClient:
     def events(self, run_id: int, *, after: int | None = None) -> Iterator[RunEvent]:
         """The run's events from the one after ``after``, until ``run_finished`` or the run ends.
 
-        A dropped or silent connection is resumed with ``Last-Event-ID``; after ``stream_retries``
-        attempts in a row that bring no event, :class:`StreamBroken` is raised.
+        The server may close a connection at any time (NetBox does every few minutes): pxb then
+        reconnects with ``Last-Event-ID``. A broken connection is retried with back-off; after
+        ``stream_retries`` broken ones in a row, :class:`StreamBroken` is raised.
         """
         last, failures = after, 0
         while True:
+            received = False
             try:
                 for event in self._stream_once(run_id, last):
                     if last is not None and event.id is not None and event.id <= last:
                         continue  # a server that resends the event named in Last-Event-ID
-                    failures, last = 0, event.id if event.id is not None else last
+                    received, failures, last = True, 0, event.id if event.id is not None else last
                     yield event
                     if event.name == 'run_finished':
                         return
-                reason = 'the stream ended before the run finished'
+                reason = None
             except (httpx.TransportError, _Transient) as exc:
                 reason = _connection_reason(exc) if isinstance(exc, httpx.TransportError) else str(exc)
             if self.get_run(run_id).is_finished:
                 return
+            if reason is None:  # closed cleanly: resume at once, or after a pause if it brought nothing
+                if not received:
+                    self._sleep(1.0)
+                continue
             failures += 1
             if failures > self._retries:
                 raise StreamBroken(f'lost the event stream of sync run {run_id}: {reason}')
@@ -279,7 +291,8 @@ class ProxboxClient:
                     response.read()
                     self._check(response)
                 for sse in source.iter_sse():
-                    yield RunEvent.from_sse(sse.id, sse.event, sse.data)
+                    if sse.data or sse.event != 'message':  # skip bare `retry:` and keep-alive blocks
+                        yield RunEvent.from_sse(sse.id, sse.event, sse.data)
         except SSEError as exc:
             raise UnexpectedAnswer(f'the event stream of sync run {run_id} is not an event stream: {exc}') from None
 

@@ -8,7 +8,7 @@ import json
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 __all__ = [
     'COUNT_COLUMNS',
@@ -52,10 +52,23 @@ class EndpointBrief(_Model):
         return self.name or self.display or f'#{self.id}'
 
 
+def _id_from_url(url: str | None) -> int | None:
+    tail = (url or '').rstrip('/').rpartition('/')[2]
+    return int(tail) if tail.isdigit() else None
+
+
 class Job(_Model):
-    id: int
+    """NetBox's background job; its brief form has a URL but no id, so the id is read from the URL."""
+
+    id: int | None = None
     url: str | None = None
     status: Choice | None = None
+
+    @model_validator(mode='after')
+    def _id(self) -> 'Job':
+        if self.id is None and (pk := _id_from_url(self.url)) is not None:
+            object.__setattr__(self, 'id', pk)
+        return self
 
 
 class UserBrief(_Model):

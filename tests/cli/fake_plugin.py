@@ -94,6 +94,8 @@ class FakePlugin:
     script: list[tuple[str, dict[str, Any]]] | None = None
     # Connections to the event stream to cut after this many events (one entry per connection).
     drops: list[int] = field(default_factory=list)
+    # Connections to close cleanly after this many events, as NetBox does every few minutes.
+    cuts: list[int] = field(default_factory=list)
     tests: dict[str, tuple[bool, str]] = field(default_factory=dict)
     status_report: dict[str, Any] = field(default_factory=dict)
     requests: list[httpx.Request] = field(default_factory=list)
@@ -128,7 +130,7 @@ class FakePlugin:
         pk = len(self.runs) + 1
         run = {'id': pk, 'url': f'http://nb{ROOT}sync-runs/{pk}/', 'display': f'Sync #{pk}', 'status': _choice(status),
                'trigger': _choice('api'), 'dry_run': False, 'endpoints': [], 'user': {'id': 1, 'username': 'admin'},
-               'job': {'id': 40 + pk, 'url': f'http://nb/api/core/jobs/{40 + pk}/', 'status': _choice('running')},
+               'job': {'url': f'http://nb/api/core/jobs/{40 + pk}/', 'status': _choice('running')},  # brief: no id
                'applies_run': None, 'started': '2025-06-01T10:00:00Z', 'finished': None, 'duration': None,
                'counts': {}, 'stage_durations': {}, 'error_summary': '', 'plan': None, 'events': [],
                'created': '2025-06-01T10:00:00Z', **extra}  # fmt: skip
@@ -209,7 +211,8 @@ class FakePlugin:
         dry_run = bool(body.get('dry_run'))
         run = self.add_run('pending', dry_run=dry_run, endpoints=briefs, applies_run=body.get('apply_run'))
         self.events[run['id']] = list(self.script or run_script(dry_run=dry_run))
-        return httpx.Response(202, json={'run': run, 'job': run['job']})
+        job = {'id': 40 + run['id'], 'url': run['job']['url'], 'status': 'pending'}
+        return httpx.Response(202, json={'run': run, 'job': job})
 
     def list_runs(self, request: httpx.Request) -> httpx.Response:
         status = request.url.params.get('status')
@@ -238,6 +241,10 @@ class FakePlugin:
         headers = {'Content-Type': 'text/event-stream'}
         if self.drops:
             return httpx.Response(200, headers=headers, stream=DroppingStream(chunks[: self.drops.pop(0)]))
+        if self.cuts:
+            return httpx.Response(
+                200, headers=headers, content=b'retry: 2000\n\n' + b''.join(chunks[: self.cuts.pop(0)])
+            )
         if pending and pending[-1][1][0] == 'run_finished':
             self.finish(pk)
-        return httpx.Response(200, headers=headers, content=b''.join(chunks))
+        return httpx.Response(200, headers=headers, content=b'retry: 2000\n\n: keep-alive\n\n' + b''.join(chunks))

@@ -117,6 +117,11 @@ class TestErrors:
         with _client(lambda r: page(r)) as client, pytest.raises(UnexpectedAnswer, match='text/html, not JSON'):
             client.status()
 
+    def test_a_job_brief_without_an_id(self) -> None:
+        from proxbox_cli.models import Job
+
+        assert Job.model_validate({'url': 'http://nb/api/core/jobs/17/', 'status': {'value': 'running'}}).id == 17
+
     def test_a_wrong_shape(self) -> None:
         with _client(_answer(200, {'worker': 'yes'})) as client, pytest.raises(UnexpectedAnswer, match='status'):
             client.status()
@@ -165,6 +170,15 @@ class TestEvents:
         assert [e.id for e in events] == list(range(1, len(plugin.events[run_id]) + 1))
         resumed = [r.headers.get('Last-Event-ID') for r in plugin.seen('GET', '/events/')]
         assert resumed == [None, '3', '3', '7']
+
+    def test_a_cleanly_closed_connection_is_resumed_without_counting_as_a_failure(self) -> None:
+        plugin = FakePlugin(cuts=[2, 0, 0, 0, 0, 0, 0, 3])  # more empty connections than stream_retries
+        with _client(plugin.handle) as client:
+            run_id = self._started(plugin, client)
+            events = list(client.events(run_id))
+        assert [e.id for e in events] == list(range(1, len(plugin.events[run_id]) + 1))
+        assert {e.name for e in events} <= {'run_started', 'stage_started', 'stage_finished', 'warning', 'progress',
+                                             'error', 'run_finished'}  # no event for `retry:` or comments  # fmt: skip
 
     def test_gives_up_after_the_retries(self) -> None:
         plugin = FakePlugin(drops=[0, 0, 0, 0])

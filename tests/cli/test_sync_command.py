@@ -99,7 +99,7 @@ class TestSyncJson:
         assert result.exit_code == 0
         lines = _lines(result.stdout)
         run = {'id': 1, 'url': 'http://nb/api/plugins/proxbox/sync-runs/1/', 'dry_run': False}
-        job = {'id': 41, 'url': 'http://nb/api/core/jobs/41/', 'status': 'running'}
+        job = {'id': 41, 'url': 'http://nb/api/core/jobs/41/', 'status': 'pending'}
         assert lines[0] == {'event': 'accepted', 'data': {'run': run, 'job': job}}
         names = [line['event'] for line in lines]
         assert names[1] == 'run_started' and names[-2:] == ['run_finished', 'summary']
