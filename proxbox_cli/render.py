@@ -182,10 +182,15 @@ def _plan_summary(plan: Plan) -> Table:
 
 def plan_view(run: SyncRun) -> RenderableType:
     """The preview's diff: every planned operation, then counts per object type and action."""
-    plan = run.plan or Plan()
     parts: list[RenderableType] = [run_headline(run)]
-    changes = [op for op in plan.operations if op.action != 'unchanged']
-    parts.append(_plan_operations(changes) if changes else Text('No changes: NetBox matches Proxmox.', style='green'))
+    plan = run.plan
+    if plan is None:
+        parts.append(Text('No plan was made.', style='red' if run.is_finished else ''))
+        plan = Plan()
+    elif plan.operations:
+        parts.append(_plan_operations(plan.operations))
+    else:
+        parts.append(Text('No changes: NetBox matches Proxmox.', style='green'))
     if plan.summary:
         parts.append(_plan_summary(plan))
     parts.extend(Text(f'warning: {w}', style='yellow') for w in plan.warnings)

@@ -144,7 +144,7 @@ class FakePlugin:
         stages = {d['stage']: d['duration'] for name, d in self.events[pk] if name == 'stage_finished'}
         run.update(status=_choice(final['status']), counts=final.get('counts', {}), finished='2025-06-01T10:00:02Z',
                    duration=1.5, error_summary='\n'.join(errors), stage_durations=stages)  # fmt: skip
-        if run['dry_run']:
+        if run['dry_run'] and final['status'] != 'failed':
             run['plan'] = PLAN
 
     # -- HTTP ---------------------------------------------------------------------------------

@@ -157,6 +157,13 @@ class TestPlan:
         assert actions == ['create', 'update', 'delete', 'conflict']
         assert 'pxb sync --apply 1' in result.stderr
 
+    def test_a_failed_preview_says_there_is_no_plan(self, pxb, plugin: FakePlugin) -> None:
+        plugin.script = run_script('failed')
+        result = pxb('plan')
+        assert result.exit_code == 1
+        assert 'Preview #1 failed' in result.stdout and 'No plan was made.' in result.stdout
+        assert 'No changes' not in result.stdout and 'pxb sync --apply' not in result.stderr
+
     def test_plan_json_ends_with_the_plan(self, pxb) -> None:
         lines = _lines(pxb('plan', '--json').stdout)
         assert [line['event'] for line in lines[-2:]] == ['summary', 'plan']
