@@ -21,6 +21,7 @@ __all__ = [
     'plan_view',
     'run_detail',
     'run_headline',
+    'run_summary',
     'runs_table',
     'status_line',
 ]
@@ -75,6 +76,11 @@ def run_headline(run: SyncRun) -> Text:
     if run.duration is not None:
         text.append(f' in {_seconds(run.duration)}')
     return text
+
+
+def run_summary(run: SyncRun) -> RenderableType:
+    """The headline and, when the run wrote or compared anything, its counts table."""
+    return counts_table(run) if run.counts else run_headline(run)
 
 
 def counts_table(run: SyncRun) -> Table:

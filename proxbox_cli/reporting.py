@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 
 from .models import RunEvent, SyncRun, SyncStarted
 from .output import Output
-from .render import counts_table, plan_view
+from .render import plan_view, run_summary
 
 __all__ = ['JsonReporter', 'Reporter', 'TextReporter', 'make_reporter', 'summary_json']
 
@@ -141,7 +141,7 @@ class TextReporter:
     def finished(self, run: SyncRun, exit_code: int) -> None:
         self.__exit__()
         # Errors were shown as they streamed; the plan view repeats them next to the plan.
-        self.output.result(plan_view(run) if self.show_plan else counts_table(run))
+        self.output.result(plan_view(run) if self.show_plan else run_summary(run))
         if run.dry_run and run.plan is not None and run.plan.operations and exit_code == 0:
             self.output.err.print(f'To apply exactly this plan: pxb sync --apply {run.id}')
 
