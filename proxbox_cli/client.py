@@ -68,6 +68,8 @@ def _detail(body: Any) -> str:
         detail = body.get('detail')
         if isinstance(detail, str):
             return detail
+        if isinstance(body.get('error'), str):  # NetBox's answer to an unhandled exception
+            return f'{body.get("exception", "error")}: {body["error"]}'
         return '; '.join(f'{name}: {" ".join(errors)}' for name, errors in _field_errors(body).items())
     if isinstance(body, list):
         return '; '.join(map(str, body))
