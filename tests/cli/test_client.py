@@ -69,7 +69,7 @@ class TestErrors:
              AuthenticationFailed, 'NetBox rejected the token: Source IP'),
             (404, {'detail': 'Not found.'}, NotFound, 'not found: /api/plugins/proxbox/status/ (Not found.)'),
             (500, None, ApiError, 'NetBox answered HTTP 500: Internal Server Error'),
-            (500, {'error': 'FOR UPDATE cannot be applied', 'exception': 'NotSupportedError', 'netbox_version': '4.7.3'},
+            (500, {'error': 'FOR UPDATE cannot be applied', 'exception': 'NotSupportedError'},
              ApiError, 'NetBox answered HTTP 500: NotSupportedError: FOR UPDATE cannot be applied'),
             (409, {'detail': 'busy'}, Conflict, 'busy'),
         ],
