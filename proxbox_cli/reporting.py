@@ -125,7 +125,8 @@ class TextReporter:
         if self.progress is None or stage not in self.tasks:
             return
         done, total = data.get('done'), data.get('total')
-        description = f'{stage} ({data["kind"]})' if data.get('kind') else stage
+        kind = str(data.get('kind') or '').rpartition('.')[2]  # virtualization.virtualmachine → virtualmachine
+        description = f'{stage} ({kind})' if kind else stage
         self.progress.update(self.tasks[stage], completed=done, total=total, description=description)
 
     def _stage_finished(self, stage: str, duration: Any) -> None:
