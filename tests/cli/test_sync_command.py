@@ -91,6 +91,17 @@ class TestSync:
         assert secret not in result.stdout and secret not in result.stderr
 
 
+    def test_ctrl_c_stops_following_and_leaves_the_sync_running(self, pxb, plugin: FakePlugin) -> None:
+        def interrupt(request, pk):
+            raise KeyboardInterrupt
+
+        plugin.stream = interrupt  # type: ignore[method-assign]
+        result = pxb('sync')
+        assert result.exit_code == 130
+        assert 'stopped following sync run 1; it goes on in NetBox (pxb runs cancel 1)' in result.stderr
+        assert not plugin.seen('POST', '/cancel/')
+
+
 class TestSyncJson:
     """``--json`` prints one JSON object per line on stdout: accepted, every event, then summary."""
 
