@@ -90,7 +90,6 @@ class TestSync:
         secret = V2_TOKEN.split('.')[1]
         assert secret not in result.stdout and secret not in result.stderr
 
-
     def test_ctrl_c_stops_following_and_leaves_the_sync_running(self, pxb, plugin: FakePlugin) -> None:
         def interrupt(request, pk):
             raise KeyboardInterrupt
