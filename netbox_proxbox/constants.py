@@ -12,3 +12,7 @@ PROXMOX_TOKEN_NAME_REGEX = r'^[A-Za-z][A-Za-z0-9.\-_]*$'
 
 # What write-only secrets look like where they must be shown at all.
 SECRET_PLACEHOLDER = '********'
+
+# Starting and cancelling syncs: the `run_sync` action on sync runs (SyncRun's Meta permission).
+# NetBox names a model action "<app>.<action>_<model>", so this is what has_perm() is asked.
+RUN_SYNC_PERMISSION = 'netbox_proxbox.run_sync_syncrun'

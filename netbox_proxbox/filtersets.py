@@ -84,6 +84,8 @@ class ProxmoxEndpointFilterSet(TenancyFilterSet, PrimaryModelFilterSet):
             'verify_ssl',
             'timeout',
             'enabled',
+            'sync_interval',
+            'sync_start',
             'description',
         )
 

@@ -13,6 +13,8 @@ from django.db import transaction
 from rq.timeouts import JobTimeoutException
 
 from core.exceptions import JobFailed
+from netbox.config import get_config
+from netbox.constants import RQ_QUEUE_HIGH
 from netbox.jobs import JobRunner
 
 from .choices import SyncStatusChoices, SyncTriggerChoices
@@ -23,14 +25,26 @@ from .sync.problems import SyncProblem
 from .sync.recorder import RunRecorder
 from .sync.runs import SyncLocked, SyncRefused, create_run
 
-__all__ = ('ProxboxJobRunner', 'ProxboxScheduledSyncJob', 'ProxboxSyncJob')
+__all__ = ('ProxboxJobRunner', 'ProxboxScheduledSyncJob', 'ProxboxSyncJob', 'sync_queue_name')
 
 # Logged to the job's log as they happen (progress events would only be noise there).
 _LOGGED_EVENTS = ('run_started', 'stage_finished', 'warning', 'error')
 
 
+def sync_queue_name():
+    """
+    NetBox's "high" queue, unless QUEUE_MAPPINGS names another for `syncrun`: someone is watching a
+    Full Update, and NetBox queues one search-index job per changed object on "default", so a sync
+    there would wait behind the previous sync's hundreds of them.
+    """
+    return get_config().QUEUE_MAPPINGS.get('syncrun', RQ_QUEUE_HIGH)
+
+
 class ProxboxJobRunner(JobRunner):
-    """The plugin's shared job policy: RQ kills a job after the plugin setting `sync_job_timeout`."""
+    """
+    The plugin's shared job policy: RQ kills a job after the plugin setting `sync_job_timeout`;
+    jobs go to `sync_queue_name()`.
+    """
 
     class Meta:
         name = 'Proxbox job'
@@ -39,6 +53,7 @@ class ProxboxJobRunner(JobRunner):
     def enqueue(cls, *args, **kwargs):
         if not kwargs.get('immediate'):
             kwargs.setdefault('job_timeout', settings.PLUGINS_CONFIG['netbox_proxbox']['sync_job_timeout'])
+        kwargs.setdefault('queue_name', sync_queue_name())
         return super().enqueue(*args, **kwargs)
 
     @staticmethod
@@ -101,7 +116,7 @@ class ProxboxSyncJob(ProxboxJobRunner):
         endpoints = list(run.endpoints.all())
         payload = build_sync_request(run, endpoints)
         client, stream = ProxboxApi.from_settings().open_sync_stream(payload)
-        with client:
+        try:
             beat.on_cancel = stream.abort
             if beat.cancelled.is_set():
                 stream.abort()
@@ -109,6 +124,8 @@ class ProxboxSyncJob(ProxboxJobRunner):
                 relayed = recorder.relay(event)
                 if relayed is not None and relayed.event in _LOGGED_EVENTS:
                     self.log_event(relayed)
+        finally:
+            client.close()
 
     def log_event(self, event):
         data = event.data

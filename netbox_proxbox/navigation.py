@@ -68,6 +68,11 @@ menu = PluginMenu(
             (
                 _item('vmtaskhistory', _('Task History')),
                 _item('syncrun', _('Sync Runs'), add=False),
+                PluginMenuItem(
+                    link='plugins:netbox_proxbox:service_log',
+                    link_text=_('Service Log'),
+                    permissions=['netbox_proxbox.view_fastapiendpoint'],
+                ),
                 _item('proxboxpluginsettings', _('Settings'), add=False),
             ),
         ),

@@ -33,4 +33,7 @@ urlpatterns = [
     path('tasks/<int:pk>/', include(get_model_urls('netbox_proxbox', 'vmtaskhistory'))),
     path('sync-runs/', include(get_model_urls('netbox_proxbox', 'syncrun', detail=False))),
     path('sync-runs/<int:pk>/', include(get_model_urls('netbox_proxbox', 'syncrun'))),
+    path('sync/start/', views.SyncStartView.as_view(), name='sync_start'),
+    path('logs/', views.ServiceLogView.as_view(), name='service_log'),
+    path('logs/stream/', views.ServiceLogStreamView.as_view(), name='service_log_stream'),
 ]

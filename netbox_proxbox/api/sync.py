@@ -7,7 +7,7 @@ The REST API of Full Update (the contract `pxb` is built on):
     POST /api/plugins/proxbox/endpoints/proxmox/{id}/test/   -> {ok, detail}
     GET  /api/plugins/proxbox/status/                        -> {netbox, worker, proxbox_api, endpoints}
 
-Starting and cancelling need `netbox_proxbox.run_sync` (and a write-enabled token); the runs and
+Starting and cancelling need the `run_sync` action on sync runs (and a write-enabled token); the runs and
 endpoints involved must be visible to the user (object permissions).
 """
 
@@ -22,6 +22,7 @@ from netbox.api.authentication import IsAuthenticatedOrLoginNotRequired
 from users.models import Token
 
 from ..choices import SyncTriggerChoices
+from ..constants import RUN_SYNC_PERMISSION
 from ..models import ProxmoxEndpoint, SyncRun
 from ..sync.runs import SyncLocked, SyncRefused, start_sync
 from ..sync.status import status_report
@@ -29,13 +30,15 @@ from .serializers import SyncRunSerializer
 
 __all__ = ('CanRunSync', 'EventStreamRenderer', 'StatusView', 'SyncRequestSerializer', 'SyncView', 'sync_answer')
 
-RUN_SYNC = 'netbox_proxbox.run_sync'
+RUN_SYNC = RUN_SYNC_PERMISSION
 
 
 class CanRunSync(BasePermission):
     """The `run_sync` permission, with a write-enabled token for POSTs."""
 
-    message = 'Starting or cancelling a sync needs the netbox_proxbox.run_sync permission.'
+    message = (
+        'Starting or cancelling a sync needs the run_sync permission on sync runs (netbox_proxbox.run_sync_syncrun).'
+    )
 
     def has_permission(self, request, view):
         if isinstance(request.auth, Token) and request.method not in SAFE_METHODS and not request.auth.write_enabled:

@@ -12,6 +12,7 @@ from utilities.forms.fields import (
     TagFilterField,
 )
 from utilities.forms.rendering import FieldSet
+from utilities.forms.widgets import DateTimePicker
 
 from ..models import ProxmoxEndpoint
 from .mixins import SecretField, WriteOnlySecretsFormMixin
@@ -35,6 +36,7 @@ class ProxmoxEndpointForm(WriteOnlySecretsFormMixin, PrimaryModelForm):
         FieldSet('username', 'token_name', 'token_secret', 'password', name=_('Credentials')),
         FieldSet('verify_ssl', 'ca_certificate', 'timeout', name=_('Connection')),
         FieldSet('site', 'tenant', name=_('Assignment')),
+        FieldSet('sync_interval', 'sync_start', name=_('Scheduled Full Update')),
     )
 
     class Meta:
@@ -53,11 +55,14 @@ class ProxmoxEndpointForm(WriteOnlySecretsFormMixin, PrimaryModelForm):
             'timeout',
             'site',
             'tenant',
+            'sync_interval',
+            'sync_start',
             'description',
             'owner',
             'comments',
             'tags',
         )
+        widgets = {'sync_start': DateTimePicker()}
 
 
 class ProxmoxEndpointFilterForm(PrimaryModelFilterSetForm):
@@ -86,6 +91,7 @@ class ProxmoxEndpointImportForm(PrimaryModelImportForm):
     # Optional in CSV: an omitted column takes the model default.
     port = forms.IntegerField(label=_('Port'), required=False, min_value=1, max_value=65535)
     timeout = forms.IntegerField(label=_('Timeout'), required=False, min_value=1, max_value=600)
+    sync_interval = forms.IntegerField(label=_('Sync interval'), required=False, min_value=5)
     site = CSVModelChoiceField(label=_('Site'), queryset=Site.objects.all(), required=False, to_field_name='name')
     tenant = CSVModelChoiceField(label=_('Tenant'), queryset=Tenant.objects.all(), required=False, to_field_name='name')
 
@@ -105,11 +111,20 @@ class ProxmoxEndpointImportForm(PrimaryModelImportForm):
             'timeout',
             'site',
             'tenant',
+            'sync_interval',
+            'sync_start',
             'description',
             'owner',
             'comments',
             'tags',
         )
+
+    def clean_sync_interval(self):
+        # An omitted column keeps the default schedule; an explicit 0 means "no schedule".
+        value = self.cleaned_data.get('sync_interval')
+        if value is None and 'sync_interval' not in self.data:
+            return ProxmoxEndpoint._meta.get_field('sync_interval').get_default()
+        return value or None
 
 
 class ProxmoxEndpointBulkEditForm(PrimaryModelBulkEditForm):
@@ -124,9 +139,11 @@ class ProxmoxEndpointBulkEditForm(PrimaryModelBulkEditForm):
     timeout = forms.IntegerField(label=_('Timeout'), required=False, min_value=1, max_value=600)
     site = DynamicModelChoiceField(label=_('Site'), queryset=Site.objects.all(), required=False)
     tenant = DynamicModelChoiceField(label=_('Tenant'), queryset=Tenant.objects.all(), required=False)
+    sync_interval = forms.IntegerField(label=_('Sync interval (minutes)'), required=False, min_value=5)
 
     fieldsets = (
         FieldSet('port', 'enabled', 'verify_ssl', 'timeout', 'description', name=_('Endpoint')),
         FieldSet('site', 'tenant', name=_('Assignment')),
+        FieldSet('sync_interval', name=_('Scheduled Full Update')),
     )
-    nullable_fields = ('site', 'tenant', 'description', 'comments')
+    nullable_fields = ('site', 'tenant', 'description', 'comments', 'sync_interval')

@@ -51,6 +51,8 @@ class ProxmoxEndpointFilter(TenancyFilterMixin, PrimaryModelFilter):
     enabled: FilterLookup[bool] | None = strawberry_django.filter_field()
     site: Annotated['SiteFilter', strawberry.lazy('dcim.graphql.filters')] | None = strawberry_django.filter_field()
     site_id: ID | None = strawberry_django.filter_field()
+    sync_interval: IntegerFilter | None = strawberry_django.filter_field()
+    sync_start: DatetimeFilterLookup | None = strawberry_django.filter_field()
 
 
 @register_filter(models.BackupRoutine, lookups=True)

@@ -76,7 +76,8 @@ def build_sync_request(run, endpoints):
         'endpoints': [endpoint_spec(endpoint) for endpoint in endpoints],
         'options': sync_options(),
         'dry_run': run.dry_run,
-        'run_id': f'#{run.pk}',
+        # Names the run in NetBox's change log: "Proxbox sync #12 (button)" (the run page links to it).
+        'run_id': f'#{run.pk} ({run.trigger})',
         'include_plan': run.dry_run,
     }
     if run.applies_run_id is not None:

@@ -87,6 +87,8 @@ class RunRecorder:
                 data['fix'] = fix
         if self.finished is not None:
             return None  # nothing counts after the end
+        if event.event == 'run_finished':
+            data['by_type'] = run_counts(data, self.run.dry_run)
         return self.emit(event.event, data)
 
     def problem(self, problem):
@@ -137,6 +139,7 @@ class RunRecorder:
             'errors': [error.get('message', '') for error in self.errors],
             'warnings': [],
             'stages': self.stage_durations,
+            'by_type': {},
         }
 
     def _final_status(self, cancelled):

@@ -114,7 +114,7 @@ def cancel_run(run, user=None):
     from ..models import SyncRun
 
     with transaction.atomic():
-        run = SyncRun.objects.select_for_update().select_related('job').get(pk=run.pk)
+        run = SyncRun.objects.select_for_update(of=('self',)).select_related('job').get(pk=run.pk)
         if run.status not in UNFINISHED:
             return False
         if run.status == SyncStatusChoices.RUNNING and is_alive(run):

@@ -14,8 +14,10 @@ from .problems import SyncProblem
 __all__ = ('proxbox_api_status', 'status_report', 'test_endpoints', 'worker_status')
 
 
-def worker_status(queue_name='default'):
-    queue = get_queue(queue_name)
+def worker_status(queue_name=None):
+    from ..jobs import sync_queue_name
+
+    queue = get_queue(queue_name or sync_queue_name())
     try:
         workers = [worker for worker in Worker.all(connection=queue.connection) if queue.name in worker.queue_names()]
     except Exception as exc:  # Redis down

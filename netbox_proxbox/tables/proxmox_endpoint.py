@@ -19,6 +19,7 @@ class ProxmoxEndpointTable(TenancyColumnsMixin, PrimaryModelTable):
     verify_ssl = columns.BooleanColumn(verbose_name=_('Verify TLS'))
     enabled = columns.BooleanColumn(verbose_name=_('Enabled'))
     site = tables.Column(verbose_name=_('Site'), linkify=True)
+    sync_interval = tables.Column(verbose_name=_('Sync interval (min)'))
     tags = columns.TagColumn(url_name='plugins:netbox_proxbox:proxmoxendpoint_list')
 
     class Meta(PrimaryModelTable.Meta):
@@ -38,6 +39,8 @@ class ProxmoxEndpointTable(TenancyColumnsMixin, PrimaryModelTable):
             'site',
             'tenant',
             'tenant_group',
+            'sync_interval',
+            'sync_start',
             'description',
             'comments',
             'tags',

@@ -7,6 +7,7 @@ __all__ = (
     'BackupRetentionPanel',
     'BackupRoutinePanel',
     'BytesAttr',
+    'EndpointSchedulePanel',
     'FastAPIEndpointPanel',
     'NetBoxEndpointPanel',
     'PluginSettingsFamiliesPanel',
@@ -28,6 +29,7 @@ __all__ = (
     'VMBackupPanel',
     'VMSnapshotPanel',
     'VMTaskHistoryPanel',
+    'interval_text',
 )
 
 
@@ -181,14 +183,19 @@ class SyncRunCountsPanel(panels.ObjectPanel):
 
 
 class SyncRunStageDurationsPanel(panels.ObjectPanel):
-    """Seconds per stage, from `stage_durations`, in the order the run recorded them."""
+    """Seconds per stage, from `stage_durations`, in the order a sync runs them (then any others)."""
 
     template_name = 'netbox_proxbox/panels/sync_run_stages.html'
     title = _('Stage durations')
+    # The stored JSON does not keep its order (PostgreSQL jsonb), so the known stages come first.
+    order = ('proxmox', 'netbox', 'plan', 'apply')
 
     def get_context(self, context):
         ctx = super().get_context(context)
-        return {**ctx, 'stages': list((ctx['object'].stage_durations or {}).items())}
+        durations = ctx['object'].stage_durations or {}
+        rank = {name: index for index, name in enumerate(self.order)}
+        stages = sorted(durations.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0]))
+        return {**ctx, 'stages': stages}
 
 
 class SyncRunEventsPanel(panels.ObjectPanel):
@@ -310,3 +317,35 @@ class PluginSettingsPolicyPanel(panels.ObjectAttributesPanel):
     prune_grace_days = attrs.TextAttr('prune_grace_days', label=_('Grace period (days)'))
     task_history_days = attrs.TextAttr('task_history_days', label=_('Task history (days)'))
     default_schedule_interval = attrs.TextAttr('default_schedule_interval', label=_('Default schedule (minutes)'))
+
+
+class EndpointSchedulePanel(panels.ObjectPanel):
+    """An endpoint's scheduled Full Update: interval, the next scheduled job, and the last run."""
+
+    template_name = 'netbox_proxbox/panels/endpoint_schedule.html'
+    title = _('Scheduled Full Update')
+
+    def get_context(self, context):
+        from ..sync.schedule import scheduled_job
+
+        ctx = super().get_context(context)
+        endpoint = ctx['object']
+        return {
+            **ctx,
+            'interval_text': interval_text(endpoint.sync_interval),
+            'next_job': scheduled_job(endpoint) if endpoint.sync_interval else None,
+            'last_run': endpoint.sync_runs.defer('plan', 'events').first(),
+        }
+
+
+def interval_text(minutes):
+    """1440 -> 'every day (nightly)', 90 -> 'every 90 minutes'."""
+    if not minutes:
+        return ''
+    if minutes % (24 * 60) == 0:
+        days = minutes // (24 * 60)
+        return _('every day (nightly)') if days == 1 else _('every %(n)s days') % {'n': days}
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return _('every hour') if hours == 1 else _('every %(n)s hours') % {'n': hours}
+    return _('every %(n)s minutes') % {'n': minutes}

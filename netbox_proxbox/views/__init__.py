@@ -7,6 +7,7 @@ from .proxmox_endpoint import *
 from .proxmox_node import *
 from .proxmox_storage import *
 from .replication import *
+from .sync import *
 from .sync_run import *
 from .vm_backup import *
 from .vm_snapshot import *

@@ -1,6 +1,6 @@
 from extras.ui.panels import CustomFieldsPanel, TagsPanel
 from netbox.ui import layout
-from netbox.ui.panels import CommentsPanel
+from netbox.ui.panels import CommentsPanel, ObjectsTablePanel
 from netbox.views import generic
 from utilities.views import register_model_view
 
@@ -25,15 +25,26 @@ class ProxmoxEndpointListView(generic.ObjectListView):
     filterset = filtersets.ProxmoxEndpointFilterSet
     filterset_form = forms.ProxmoxEndpointFilterForm
     table = tables.ProxmoxEndpointTable
+    template_name = 'netbox_proxbox/proxmoxendpoint_list.html'
 
 
 @register_model_view(ProxmoxEndpoint)
 class ProxmoxEndpointView(generic.ObjectView):
+    """An endpoint, with its Full Update / Preview / Test buttons, its schedule and its last runs."""
+
     queryset = ProxmoxEndpoint.objects.all()
-    template_name = 'generic/object.html'
+    template_name = 'netbox_proxbox/proxmoxendpoint.html'
     layout = layout.SimpleLayout(
         left_panels=[panels.ProxmoxEndpointPanel(), panels.ProxmoxEndpointCredentialsPanel()],
-        right_panels=[CustomFieldsPanel(), TagsPanel(), CommentsPanel()],
+        right_panels=[panels.EndpointSchedulePanel(), CustomFieldsPanel(), TagsPanel(), CommentsPanel()],
+        bottom_panels=[
+            ObjectsTablePanel(
+                'netbox_proxbox.syncrun',
+                title='Sync runs',
+                filters={'proxmox_endpoint_id': lambda ctx: ctx['object'].pk},
+                exclude_columns=['endpoints'],
+            ),
+        ],
     )
 
 

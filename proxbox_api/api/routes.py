@@ -1,4 +1,8 @@
-"""Routes: health, metrics, sync (JSON) and sync (Server-Sent Events)."""
+"""Routes: health, metrics, sync (JSON), sync (Server-Sent Events) and the Proxmox endpoint check.
+
+The stream ends with ``run_finished``; a request with ``include_plan`` (or a dry run) also gets the
+plan as one last ``plan`` event (``{digest, operations, summary, warnings}``), after ``run_finished``.
+"""
 
 import asyncio
 import logging
@@ -14,6 +18,7 @@ from ..events import Event, EventSink, Redactor
 from ..schemas import SyncRequest, SyncResult
 from ..service import StalePlanError, run_sync
 from ..settings import ServiceSettings
+from .endpoint_check import EndpointCheckRequest, EndpointCheckResult, check_endpoints
 from .security import require_api_key, settings_dep
 
 __all__ = ['router']
@@ -42,13 +47,22 @@ async def metrics(request: Request) -> PlainTextResponse:
 
 async def _guarded_run(request: Request, body: SyncRequest, sink: EventSink) -> SyncResult:
     app = request.app
+    names = ', '.join(spec.name for spec in body.endpoints)
     async with app.state.sync_slots:
         app.state.metrics.running.inc()
+        logger.info('sync %s started: %s%s', body.run_id or '-', names, ' (dry run)' if body.dry_run else '')
         try:
             result = await run_sync(body, sink, expected_digest=body.expected_plan_digest)
+        except asyncio.CancelledError:
+            logger.warning('sync %s cancelled: the client went away', body.run_id or '-')
+            raise
         finally:
             app.state.metrics.running.dec()
     app.state.metrics.record(result)
+    logger.info(
+        'sync %s %s: %d write(s), %d error(s), %.1f s',
+        result.run_id, result.status, result.writes, len(result.errors), result.duration,
+    )  # fmt: skip
     return result
 
 
@@ -77,14 +91,24 @@ async def _stream(request: Request, body: SyncRequest, settings: ServiceSettings
 
 async def _run_for_stream(request: Request, body: SyncRequest, sink: EventSink, settings: ServiceSettings) -> None:
     try:
-        await _guarded_run(request, body, sink)
+        result = await _guarded_run(request, body, sink)
+        if result.plan is not None and (body.include_plan or body.dry_run):
+            plan = {'digest': result.plan_digest, **result.plan.model_dump(mode='json')}
+            await sink('plan', plan)
     except StalePlanError as exc:
+        logger.info('sync %s refused: %s', body.run_id or '-', exc)
         await sink('error', {'message': str(exc), 'kind': 'StalePlan', 'status': 409})
     except Exception as exc:  # an unexpected bug: report it without leaking internals
         logger.exception('sync run failed')
         detail = f': {type(exc).__name__}: {exc}' if settings.debug_errors else ''
         await sink('error', {'message': f'internal error in proxbox-api{detail}', 'kind': 'InternalError'})
         await sink('run_finished', {'status': 'failed', 'errors': ['internal error in proxbox-api']})
+
+
+@router.post('/v1/endpoints/test', dependencies=[Authorized], response_model=EndpointCheckResult)
+async def endpoints_test(body: EndpointCheckRequest) -> EndpointCheckResult:
+    """Reachability and credentials of each Proxmox endpoint, with what is wrong in words."""
+    return await check_endpoints(request=body)
 
 
 @router.post('/v1/sync/stream', dependencies=[Authorized])

@@ -39,6 +39,8 @@ class ProxmoxEndpointSerializer(WriteOnlySecretsSerializerMixin, PrimaryModelSer
             'enabled',
             'site',
             'tenant',
+            'sync_interval',
+            'sync_start',
             'description',
             'owner',
             'comments',

@@ -1,0 +1,228 @@
+"""
+A live Proxbox stack of real processes on free loopback ports, for process-level tests:
+`netbox runserver` and `netbox rqworker` against a database cloned for the purpose, `proxbox-api`,
+and one `python -m proxmox_sim` per fleet. The worker and NetBox get Redis databases of their own
+(claimed, so other test sessions on this machine never run our jobs), and everything is torn down
+(processes killed by process group, database dropped, Redis emptied) even when a test fails.
+
+    with LiveStack(workdir, fleets={'alpha': ['--guests', '100']}) as stack:
+        stack.api('POST', '/api/plugins/proxbox/sync/', json={...})
+"""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import redis
+
+__all__ = ('API_KEY', 'LiveStack', 'free_port')
+
+API_KEY = 'live-stack-proxbox-api-key-0123456789'
+BOOTSTRAP = Path(__file__).with_name('stack_bootstrap.py')
+TEMPLATE_DB = 'proxbox_tmpl_nb473'
+# Redis database pairs (tasks, caching) a stack may claim; 0/1 are NetBox's defaults.
+REDIS_BASES = (2, 4, 6, 8, 10)
+CLAIM_KEY = 'proxbox:live-stack-claim'
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return int(sock.getsockname()[1])
+
+
+class LiveStack:
+    def __init__(self, workdir: Path, fleets: dict[str, list[str]], name: str = 'stack') -> None:
+        self.workdir = workdir
+        self.fleets = fleets
+        self.db_name = f'{os.environ.get("NETBOX_TEST_DB_NAME", "test_netbox")}_{name}'
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        self.redis_base: int | None = None
+        self.port = free_port()
+        self.api_port = free_port()
+        self.url = f'http://127.0.0.1:{self.port}'
+        self.api_url = f'http://127.0.0.1:{self.api_port}/'
+        self.info: dict[str, Any] = {}
+        self.sims: dict[str, dict[str, Any]] = {}
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    def __enter__(self) -> 'LiveStack':
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self._claim_redis()
+        for fleet, args in self.fleets.items():
+            self._spawn(f'sim-{fleet}', [sys.executable, '-m', 'proxmox_sim', '--quiet', *args,
+                                         '--write-endpoints', str(self.workdir / f'sim-{fleet}.json')])  # fmt: skip
+        self._spawn('proxbox-api', ['proxbox-api'], PROXBOX_API_API_KEY=API_KEY, PROXBOX_API_PORT=str(self.api_port))
+        self._clone_database()
+        self._spawn('netbox', ['netbox', 'runserver', f'127.0.0.1:{self.port}', '--insecure', '--noreload'])
+        self._spawn('rqworker', ['netbox', 'rqworker', 'high', 'default', 'low'])
+        for fleet in self.fleets:
+            self._wait(f'sim-{fleet}', lambda f=fleet: (self.workdir / f'sim-{f}.json').exists())
+            self.sims[fleet] = json.loads((self.workdir / f'sim-{fleet}.json').read_text())
+        self._bootstrap()
+        self._wait('proxbox-api', lambda: httpx.get(self.api_url + 'health', timeout=2).status_code == 200)
+        self._wait('netbox', lambda: httpx.get(self.url + '/login/', timeout=30).status_code == 200, timeout=300)
+        self._wait('rqworker', self._worker_ready, timeout=300)
+
+    def stop(self) -> None:
+        for name, process in self.processes.items():
+            if process.poll() is None:
+                try:
+                    os.killpg(process.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    continue
+        deadline = time.monotonic() + 5  # then killed: nothing here needs a graceful end
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=5)
+        self._drop_database()
+        self._release_redis()
+
+    # -- pieces ---------------------------------------------------------------------------------
+    def env(self, **extra: str) -> dict[str, str]:
+        env = dict(os.environ, NETBOX_DB_NAME=self.db_name, PYTHONUNBUFFERED='1', **extra)
+        if self.redis_base is not None:
+            env['NETBOX_REDIS_DB_BASE'] = str(self.redis_base)
+        return env
+
+    def _spawn(self, name: str, argv: list[str], **extra: str) -> None:
+        log = open(self.workdir / f'{name}.log', 'wb')  # noqa: SIM115  (closed with the process)
+        self.processes[name] = subprocess.Popen(
+            argv, stdout=log, stderr=subprocess.STDOUT, env=self.env(**extra), start_new_session=True
+        )
+
+    def log(self, name: str, lines: int = 40) -> str:
+        path = self.workdir / f'{name}.log'
+        return '\n'.join(path.read_text(errors='replace').splitlines()[-lines:]) if path.exists() else ''
+
+    def _wait(self, name: str, ready: Any, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            process = self.processes.get(name)
+            if process is not None and process.poll() is not None:
+                raise RuntimeError(f'{name} exited with {process.returncode}:\n{self.log(name)}')
+            try:
+                if ready():
+                    return
+            except (httpx.HTTPError, OSError):
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f'{name} did not become ready in {timeout} s:\n{self.log(name)}')
+
+    def _pg(self) -> psycopg.Connection[Any]:
+        return psycopg.connect(
+            host=os.environ.get('NETBOX_DB_HOST', '127.0.0.1'),
+            port=os.environ.get('NETBOX_DB_PORT', '5432'),
+            user=os.environ.get('PG_SUPERUSER', 'postgres'),
+            dbname='postgres',
+            autocommit=True,
+        )
+
+    def _clone_database(self) -> None:
+        """Clone the (migrated) test database; if it is busy, build from NetBox's template and migrate."""
+        from django.db import connections
+
+        connections.close_all()
+        source = os.environ.get('NETBOX_TEST_DB_NAME', 'test_netbox')
+        owner = os.environ.get('NETBOX_DB_USER', 'netbox')
+        with self._pg() as pg:
+            pg.execute(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
+            try:
+                pg.execute(f'CREATE DATABASE "{self.db_name}" TEMPLATE "{source}" OWNER "{owner}"')
+                return
+            except psycopg.errors.ObjectInUse:
+                pg.execute(f'CREATE DATABASE "{self.db_name}" TEMPLATE "{TEMPLATE_DB}" OWNER "{owner}"')
+        subprocess.run(['netbox', 'migrate', '--no-input', '-v', '0'], env=self.env(), check=True)
+
+    def _drop_database(self) -> None:
+        try:
+            with self._pg() as pg:
+                pg.execute(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
+        except psycopg.Error:
+            pass
+
+    def _redis(self, db: int) -> 'redis.Redis[bytes]':
+        return redis.Redis(
+            host=os.environ.get('NETBOX_REDIS_HOST', '127.0.0.1'),
+            port=int(os.environ.get('NETBOX_REDIS_PORT', 6379)),
+            db=db,
+        )
+
+    def _claim_redis(self) -> None:
+        owner = f'{os.getpid()}:{self.db_name}'
+        for base in REDIS_BASES:
+            tasks, cache = self._redis(base), self._redis(base + 1)
+            if not tasks.set(CLAIM_KEY, owner, nx=True, ex=3 * 3600):
+                continue
+            if tasks.dbsize() == 1 and cache.dbsize() == 0:
+                self.redis_base = base
+                return
+            tasks.delete(CLAIM_KEY)
+        raise RuntimeError(f'no free Redis database pair among {REDIS_BASES} for the live stack')
+
+    def _release_redis(self) -> None:
+        if self.redis_base is not None:
+            self._redis(self.redis_base + 1).flushdb()
+            self._redis(self.redis_base).flushdb()  # also drops the claim
+            self.redis_base = None
+
+    def _worker_ready(self) -> bool:
+        return any(key.startswith(b'rq:worker:') for key in self._redis(self.redis_base or 0).keys('rq:worker:*'))
+
+    def _bootstrap(self) -> None:
+        config = {
+            'netbox_url': self.url + '/',
+            'api_url': self.api_url,
+            'api_key': API_KEY,
+            'sims': {fleet: str(self.workdir / f'sim-{fleet}.json') for fleet in self.fleets},
+        }
+        (self.workdir / 'bootstrap.json').write_text(json.dumps(config))
+        out = subprocess.run(
+            ['netbox', 'shell', '--no-imports', '-c', BOOTSTRAP.read_text()],
+            env=self.env(PROXBOX_STACK_CONFIG=str(self.workdir / 'bootstrap.json')),
+            capture_output=True,
+            check=True,
+        )
+        self.info = json.loads(out.stdout.decode().strip().splitlines()[-1])
+
+    # -- use ------------------------------------------------------------------------------------
+    def client(self, token: str | None = None, **kwargs: Any) -> httpx.Client:
+        headers = {'Accept': 'application/json'}
+        if token is not None:
+            headers['Authorization'] = f'Bearer {token}'
+        return httpx.Client(base_url=self.url, headers=headers, timeout=kwargs.pop('timeout', 60), **kwargs)
+
+    def api(self, method: str, path: str, token: str | None = None, **kwargs: Any) -> httpx.Response:
+        with self.client(token or self.info['tokens']['admin']) as client:
+            return client.request(method, path, **kwargs)
+
+    def sim_control(self, fleet: str, method: str, path: str, **kwargs: Any) -> Any:
+        """Call the simulator's control API (/_sim) of a fleet's first endpoint."""
+        endpoint = self.sims[fleet]['endpoints'][0]
+        headers = {'Authorization': f'PVEAPIToken={endpoint["token_id"]}={endpoint["token_secret"]}'}
+        with httpx.Client(verify=endpoint['cert_path'], headers=headers, timeout=30) as client:
+            response = client.request(method, f'https://127.0.0.1:{endpoint["port"]}/_sim{path}', **kwargs)
+            response.raise_for_status()
+            return response.json()['data']

@@ -1,0 +1,163 @@
+"""
+Full Update with real processes (NetBox runserver, `netbox rqworker`, proxbox-api, the simulator):
+the button path, the REST API path with its resumable event stream, preview then apply (and a
+stale preview), one sync per endpoint at a time (409 with the running run), and cancel.
+"""
+
+import pytest
+
+from .live import SMALL, follow, login, run_id_from, run_of, start, wait_finished
+
+pytestmark = [pytest.mark.e2e]
+
+
+def endpoint_id(stack, name=SMALL):
+    return stack.info['endpoints'][name]
+
+
+def netbox_count(stack, path, **params):
+    response = stack.api('GET', path, params={'limit': 1, **params})
+    assert response.status_code == 200, response.text
+    return response.json()['count']
+
+
+def vm_count(stack, endpoint=SMALL, **params):
+    """NetBox VMs in the cluster synced from an endpoint (found through the plugin's cluster record)."""
+    records = stack.api('GET', '/api/plugins/proxbox/clusters/', params={'endpoint_id': endpoint_id(stack, endpoint)})
+    (record,) = records.json()['results']
+    return netbox_count(stack, '/api/virtualization/virtual-machines/', cluster_id=record['cluster']['id'], **params)
+
+
+def guests(stack, fleet=SMALL):
+    return stack.sim_control('standalone' if fleet == SMALL else 'cluster', 'GET', '/fleet')['clusters'][0]['guests']
+
+
+class TestButton:
+    """A person clicks Full Update on the endpoint page: the run is recorded, queued, run by the worker."""
+
+    def test_button_starts_a_full_update_that_fills_netbox(self, live_stack):
+        session = login(live_stack, 'operator')
+        page = session.get(f'/plugins/proxbox/endpoints/proxmox/{endpoint_id(live_stack)}/')
+        assert page.status_code == 200
+        assert 'id="proxbox-full-update"' in page.text and 'id="proxbox-preview"' in page.text
+        response = session.post(
+            '/plugins/proxbox/sync/start/',
+            data={'endpoints': endpoint_id(live_stack), 'csrfmiddlewaretoken': session.cookies['csrftoken']},
+        )
+        assert response.status_code == 302
+        run_id = run_id_from(response.headers['location'])
+        events = follow(live_stack, run_id, client=session, path=f'/plugins/proxbox/sync-runs/{run_id}/events/')
+        assert events[-1].event == 'run_finished' and events[-1].data['status'] == 'completed', events[-1].data
+        run = run_of(live_stack, run_id)
+        assert run['trigger']['value'] == 'button' and run['user']['username'] == 'operator'
+        assert [endpoint['name'] for endpoint in run['endpoints']] == [SMALL]
+        assert run['status']['value'] == 'completed'
+        job = live_stack.api('GET', run['job']['url']).json()
+        assert job['status']['value'] == 'completed' and job['object_id'] == run_id
+        vms = vm_count(live_stack)
+        assert vms == len(guests(live_stack))
+        assert run['counts']['virtualization.virtualmachine'].get('created', 0) in (0, vms)
+
+    def test_viewer_sees_no_button_and_cannot_start(self, live_stack):
+        session = login(live_stack, 'viewer')
+        page = session.get(f'/plugins/proxbox/endpoints/proxmox/{endpoint_id(live_stack)}/')
+        assert page.status_code == 200 and 'proxbox-full-update' not in page.text
+        data = {'csrfmiddlewaretoken': session.cookies['csrftoken']}
+        response = session.post('/plugins/proxbox/sync/start/', data=data)
+        assert response.status_code == 403
+
+
+class TestApi:
+    """POST /sync/ answers 202 {run, job}; the event stream is readable, resumable and ends after run_finished."""
+
+    def test_api_sync_and_resumable_event_stream(self, live_stack):
+        answer = start(live_stack, endpoints=[SMALL], trigger='cli')
+        run, job = answer['run'], answer['job']
+        assert run['status']['value'] == 'pending' and run['trigger']['value'] == 'cli'
+        assert set(job) == {'id', 'url', 'status'} and job['url'].endswith(f'/api/core/jobs/{job["id"]}/')
+        first = follow(live_stack, run['id'], limit=2)
+        rest = follow(live_stack, run['id'], last_id=first[-1].id)
+        events = first + rest
+        assert [event.id for event in events] == list(range(1, len(events) + 1))
+        assert events[0].event == 'run_started' and events[-1].event == 'run_finished'
+        stored = run_of(live_stack, run['id'])
+        assert [item['id'] for item in stored['events']] == [event.id for event in events]
+
+        assert stored['status']['value'] == 'completed'
+        assert events[-1].data['writes'] == 0  # the button test synced it already (or this is the first)
+        again = follow(live_stack, run['id'])  # a finished run replays whole, then ends
+        assert [event.id for event in again] == [event.id for event in events]
+
+    def test_preview_of_all_enabled_endpoints(self, live_stack):
+        run = start(live_stack, dry_run=True)['run']
+        assert {endpoint['name'] for endpoint in run['endpoints']} >= {SMALL, 'alpha'}
+        finished = wait_finished(live_stack, run['id'])
+        assert finished['dry_run'] and finished['status']['value'] == 'completed', finished['error_summary']
+        assert finished['plan']['digest'] and 'operations' in finished['plan']
+
+    def test_permission_and_token_checks(self, live_stack):
+        tokens = live_stack.info['tokens']
+        assert live_stack.api('POST', '/api/plugins/proxbox/sync/', tokens['viewer'], json={}).status_code == 403
+        assert live_stack.api('POST', '/api/plugins/proxbox/sync/', 'nbt_bad.token', json={}).status_code in (401, 403)
+        bad = live_stack.api('POST', '/api/plugins/proxbox/sync/', json={'endpoints': ['no-such-endpoint']})
+        assert bad.status_code == 400 and 'no-such-endpoint' in bad.text
+
+
+class TestPreviewApply:
+    """Preview shows the plan; "Apply this plan" applies exactly it, or refuses when the world changed."""
+
+    def test_preview_then_apply_then_stale_preview(self, live_stack):
+        vmid = guests(live_stack)[0]['vmid']
+        live_stack.sim_control('standalone', 'POST', f'/guests/{vmid}/rename', json={'name': 'renamed-by-test'})
+        preview = wait_finished(live_stack, start(live_stack, endpoints=[SMALL], dry_run=True)['run']['id'])
+        updates = [op for op in preview['plan']['operations'] if op['action'] == 'update']
+        assert any(op['changes'].get('name', {}).get('new') == 'renamed-by-test' for op in updates)
+        assert netbox_count(live_stack, '/api/virtualization/virtual-machines/', name='renamed-by-test') == 0
+        page = login(live_stack, 'operator').get(f'/plugins/proxbox/sync-runs/{preview["id"]}/plan/')
+        assert page.status_code == 200 and 'renamed-by-test' in page.text and 'id="proxbox-apply"' in page.text
+
+        applied = wait_finished(live_stack, start(live_stack, apply_run=preview['id'])['run']['id'])
+        assert applied['status']['value'] == 'completed', applied['error_summary']
+        assert applied['applies_run'] == preview['id'] and not applied['dry_run']
+        assert netbox_count(live_stack, '/api/virtualization/virtual-machines/', name='renamed-by-test') == 1
+        twice = live_stack.api('POST', '/api/plugins/proxbox/sync/', json={'apply_run': preview['id']})
+        assert twice.status_code == 400 and 'already been applied' in twice.text
+
+        stale = wait_finished(live_stack, start(live_stack, endpoints=[SMALL], dry_run=True)['run']['id'])
+        live_stack.sim_control('standalone', 'POST', f'/guests/{vmid}/rename', json={'name': 'renamed-again'})
+        refused = wait_finished(live_stack, start(live_stack, apply_run=stale['id'])['run']['id'])
+        assert refused['status']['value'] == 'failed'
+        errors = [item['data'] for item in refused['events'] if item['event'] == 'error']
+        assert errors[0]['kind'] == 'StalePlan' and 'preview again' in errors[0]['fix']
+        assert netbox_count(live_stack, '/api/virtualization/virtual-machines/', name='renamed-again') == 0
+        page = login(live_stack, 'operator').get(f'/plugins/proxbox/sync-runs/{refused["id"]}/')
+        assert 'id="proxbox-stale"' in page.text and 'id="proxbox-preview-again"' in page.text
+
+
+class TestLockAndCancel:
+    """A second sync of a busy endpoint gets 409 with the running run; cancel stops a running sync."""
+
+    def test_lock_then_cancel(self, live_stack):
+        slow = {'kind': 'latency', 'path': '/nodes/*', 'ms': 1500}
+        live_stack.sim_control('standalone', 'POST', '/faults/add', json=slow)
+        try:
+            run = start(live_stack, endpoints=[SMALL])['run']
+            busy = live_stack.api('POST', '/api/plugins/proxbox/sync/', json={'endpoints': [endpoint_id(live_stack)]})
+            assert busy.status_code == 409, busy.text
+            assert busy.json()['run'].endswith(f'/api/plugins/proxbox/sync-runs/{run["id"]}/')
+            assert 'already running' in busy.json()['detail']
+            follow(live_stack, run['id'], limit=2)  # run_started, stage_started: it is running now
+            cancelled = live_stack.api('POST', f'/api/plugins/proxbox/sync-runs/{run["id"]}/cancel/')
+            assert cancelled.status_code == 202, cancelled.text
+            events = follow(live_stack, run['id'])
+            assert events[-1].event == 'run_finished' and events[-1].data['status'] == 'cancelled'
+            final = run_of(live_stack, run['id'])
+            assert final['status']['value'] == 'cancelled' and 'Cancelled by admin' in final['error_summary']
+            again = live_stack.api('POST', f'/api/plugins/proxbox/sync-runs/{run["id"]}/cancel/')
+            assert again.status_code == 409
+            job = live_stack.api('GET', final['job']['url']).json()
+            assert job['status']['value'] == 'failed'
+        finally:
+            live_stack.sim_control('standalone', 'DELETE', '/faults')
+        after = wait_finished(live_stack, start(live_stack, endpoints=[SMALL])['run']['id'])  # the lock is free
+        assert after['status']['value'] == 'completed', after['error_summary']
