@@ -113,7 +113,8 @@ class TextReporter:
         elif event.name == 'warning':
             self._say(f'[yellow]warning:[/] {_escape(data.get("message", ""))}')
         elif event.name == 'error':
-            self._say(f'[red]error:[/] {_escape(data.get("message", ""))}')
+            fix = f'\n  [bold]fix:[/] {_escape(data["fix"])}' if data.get('fix') else ''
+            self._say(f'[red]error:[/] {_escape(data.get("message", ""))}{fix}')
 
     def _stage_started(self, stage: str, total: Any) -> None:
         if self.progress is None:

@@ -38,7 +38,8 @@ def run_script(
         ('stage_finished', {'stage': 'plan', 'duration': 0.1, 'writes': 2}),
     ]
     if status == 'failed':
-        return [*events[:2], ('error', {'message': 'Proxmox endpoint alpha: 401 authentication failure'}),
+        return [*events[:2], ('error', {'message': 'Proxmox endpoint alpha: 401 authentication failure',
+                                        'fix': 'Check the API token of endpoint alpha.'}),
                 ('run_finished', {**finished, 'counts': {}})]  # fmt: skip
     if not dry_run:
         events += [

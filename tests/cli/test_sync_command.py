@@ -48,7 +48,7 @@ class TestSync:
         plugin.script = run_script('failed')
         result = pxb('sync')
         assert result.exit_code == 1
-        assert 'Proxmox endpoint alpha: 401 authentication failure' in result.stderr
+        assert 'error: Proxmox endpoint alpha: 401 authentication failure\n  fix: Check the API token' in result.stderr
         assert 'Sync #1 failed' in result.stdout
 
     def test_a_running_sync_refuses_with_exit_4(self, pxb, plugin: FakePlugin) -> None:
