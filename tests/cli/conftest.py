@@ -63,8 +63,9 @@ def pxb(plugin: FakePlugin, environ: dict[str, str]) -> Invoke:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Warnings are errors in pxb's tests (STYLE 13)."""
+    """Warnings are errors in pxb's tests (STYLE 13); not in the live-stack ones, whose shared
+    stack and simulator helpers (tests/fullupdate) are not ours to hold to it."""
     here = Path(__file__).parent
     for item in items:
-        if here in item.path.parents:
+        if here in item.path.parents and item.get_closest_marker('e2e') is None:
             item.add_marker(pytest.mark.filterwarnings('error'))
