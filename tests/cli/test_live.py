@@ -150,7 +150,7 @@ class TestHealthy:
         assert summary['status'] == 'completed' and summary['exit_code'] == 0 and summary['trigger'] == 'cli'
         assert summary['counts'] and all(not counts.get('failed') for counts in summary['counts'].values())
         finished = next(line['data'] for line in lines if line['event'] == 'run_finished')
-        assert finished['counts'] == summary['counts']
+        assert finished['status'] == 'completed' and set(finished['counts']) <= set(summary['counts'])
         assert '\x1b[' not in done.stdout + done.stderr  # stdout is a pipe: no colours anywhere
 
     def test_plan_shows_the_change_then_apply_writes_exactly_it(self, stack: LiveStack) -> None:
