@@ -233,7 +233,7 @@ class ProxboxClient:
         return self._model(SyncRun, self._json('GET', f'{API_ROOT}sync-runs/{run_id}/'), f'sync run {run_id}')
 
     def list_runs(self, *, limit: int, status: str | None = None) -> list[SyncRun]:
-        params: dict[str, Any] = {'limit': limit, 'ordering': '-created', 'exclude': 'plan,events'}
+        params: dict[str, Any] = {'limit': limit, 'ordering': '-created', 'omit': 'plan,events'}
         if status:
             params['status'] = status
         page = self._json('GET', API_ROOT + 'sync-runs/', params=params)

@@ -35,6 +35,7 @@ class TestRuns:
         assert rows[1][-4:] == ['2.0', 's', '3', '1']
         params = plugin.seen('GET', '/sync-runs/')[0].url.params
         assert params['limit'] == '20' and params['ordering'] == '-created'
+        assert params['omit'] == 'plan,events'  # NetBox's way to leave the bulky fields out of a list
 
     def test_list_filters_and_json(self, pxb, plugin: FakePlugin) -> None:
         plugin.add_run('failed')
