@@ -4,7 +4,7 @@ STACK := scripts/stack.sh
 VENV := .venv/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo setup test lint format testdb clean-stack docs
+.PHONY: demo setup test lint format testdb clean-stack docs bench
 
 ## demo: set up the stack (first time ~6 min), serve NetBox, an RQ worker, proxbox-api and a simulated
 ##       Proxmox on 127.0.0.1, configure Proxbox and run a first Full Update (PROXBOX_DEMO_EXIT=1: then stop)
@@ -32,6 +32,13 @@ lint:
 format:
 	@$(VENV)/ruff check --fix .
 	@$(VENV)/ruff format .
+
+## bench: scaling benchmark of the sync against a real NetBox (FLEETS=S,M,L adds L: over an hour); docs/benchmarks.md
+FLEETS ?= S,M
+BENCH_ARGS ?=
+bench: testdb
+	@$(VENV)/uv pip install -q -p $(VENV)/python --override .stack/uv-overrides.txt -e '.[bench]'
+	@eval "$$($(STACK) env)" && $(VENV)/python bench/bench_sync.py --fleets $(FLEETS) $(BENCH_ARGS)
 
 ## clean-stack: drop the dev and test databases and the instance folder (keeps the NetBox template)
 clean-stack:

@@ -2,7 +2,7 @@
 # Proxbox development stack: a real NetBox 4.7.3 (from PyPI) with this plugin, on 127.0.0.1.
 #
 #   scripts/stack.sh setup     venv + NetBox + project, configuration, database, admin user and token
-#   scripts/stack.sh testdb    make sure the kept test database matches NetBox and our migrations
+#   scripts/stack.sh testdb    a fresh, empty test database copied from a migrated base (kept)
 #   scripts/stack.sh env       print the environment (eval "$(scripts/stack.sh env)")
 #
 # Every step is idempotent: a second run is fast and changes nothing. Settings come from the
@@ -207,6 +207,16 @@ ensure_db() {
     psql_super -c "COMMENT ON DATABASE \"$db\" IS '$fp'"
 }
 
+# The test database starts every run empty: it is copied (seconds) from a migrated, never-used
+# base ($NETBOX_TEST_DB_NAME_base), so no run inherits rows an interrupted run left behind. The
+# live-stack tests clone the same base for their NetBox processes.
+fresh_test_db() {
+    local base="${NETBOX_TEST_DB_NAME}_base"
+    ensure_db "$base"
+    db_exists "$NETBOX_TEST_DB_NAME" && psql_super -c "DROP DATABASE \"$NETBOX_TEST_DB_NAME\" WITH (FORCE)"
+    psql_super -c "CREATE DATABASE \"$NETBOX_TEST_DB_NAME\" TEMPLATE \"$base\" OWNER \"$NETBOX_DB_USER\""
+}
+
 ensure_admin() {
     local out
     out=$(PROXBOX_ADMIN_USER=$PROXBOX_ADMIN_USER PROXBOX_ADMIN_PASSWORD=$PROXBOX_ADMIN_PASSWORD \
@@ -242,7 +252,7 @@ case "$cmd" in
         write_config
         ensure_services
         ensure_role
-        ensure_db "$NETBOX_TEST_DB_NAME"
+        fresh_test_db
         ensure_chromium
         ;;
     template)
@@ -254,7 +264,7 @@ case "$cmd" in
         ;;
     clean)
         ensure_services
-        for db in "$NETBOX_DB_NAME" "$NETBOX_TEST_DB_NAME"; do
+        for db in "$NETBOX_DB_NAME" "$NETBOX_TEST_DB_NAME" "${NETBOX_TEST_DB_NAME}_base"; do
             db_exists "$db" && psql_super -c "DROP DATABASE \"$db\" WITH (FORCE)"
         done
         rm -rf "$NETBOX_ROOT" "$STACK/admin-token"

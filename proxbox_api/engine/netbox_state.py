@@ -3,15 +3,25 @@
 Per kind, only what the plan needs: Proxbox's own objects (tag ``proxbox``) with just the compared
 fields; shared objects (tags, roles, platforms...) by the slugs the desired state uses; and, for
 conflict detection, the objects people made that share a natural key with ours (VMs in our
-clusters, clusters and devices by name).
+clusters, clusters and devices by name), asked for without the ``proxbox`` tag (``tag__n``) since
+the owned read already brought every tagged one. Each page becomes compact ``Current`` records as
+it arrives, so the raw JSON of a large NetBox is never held whole.
+
+Tags are the dearest field to ask NetBox for: it prefetches them object by object. So the owned read
+leaves them out (every object it returns has ``proxbox``, its filter) and the other tags of the kind
+come from ``/api/extras/tagged-objects/``, one light row per tag that is not ``proxbox`` (usually
+none for interfaces, addresses and disks). Where NetBox will not list tagged objects, tags are read
+inline as before.
 """
 
 import asyncio
 import builtins
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, Protocol
 
+from ..netbox import NetBoxRequestError
 from . import keys
 from .kinds import KINDS, KindSpec, kind_spec
 from .records import Current
@@ -20,12 +30,23 @@ from .state import CurrentState, DesiredState
 __all__ = ['NetBoxNotPrepared', 'NetBoxReader', 'check_prepared', 'normalise', 'read_current', 'utc_datetime']
 
 _CHUNK = 100  # values per filter request (URL length)
+_NOT_OURS = {'tag__n': 'proxbox'}  # objects without Proxbox's tag: the owned read has the others
+_TAGGED = '/api/extras/tagged-objects/'
 
 
 class NetBoxReader(Protocol):
     async def list(
         self, path: str, params: Mapping[str, Any] | None = None, *, fields: Sequence[str] | None = None
     ) -> builtins.list[dict[str, Any]]: ...
+
+    async def map[T](
+        self,
+        path: str,
+        transform: Callable[[dict[str, Any]], T],
+        params: Mapping[str, Any] | None = None,
+        *,
+        fields: Sequence[str] | None = None,
+    ) -> builtins.list[T]: ...
 
 
 def _scalar(value: Any) -> Any:
@@ -71,9 +92,12 @@ def normalise(obj: Mapping[str, Any], fields: Iterable[str], datetimes: Iterable
     return attrs
 
 
-def _fields(spec: KindSpec) -> list[str]:
+def _fields(spec: KindSpec, *, tags: bool = True) -> list[str]:
     phase_fields = [field for other in KINDS if other.base == spec.kind for field in other.fields]
-    return ['id', *spec.fields, *phase_fields, 'custom_fields', 'tags']
+    fields = dict.fromkeys(['id', *spec.fields, *phase_fields, 'custom_fields', 'tags'])
+    if not tags:
+        del fields['tags']
+    return list(fields)
 
 
 def _current(spec: KindSpec, obj: Mapping[str, Any], key: str | None, owned: bool) -> Current:
@@ -91,33 +115,69 @@ def _current(spec: KindSpec, obj: Mapping[str, Any], key: str | None, owned: boo
     )
 
 
-async def _chunked(client: NetBoxReader, spec: KindSpec, name: str, values: Sequence[Any]) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
+def _classified(spec: KindSpec, row: Mapping[str, Any]) -> Current:
+    """A row as a ``Current``: Proxbox's own when it has both the ``proxbox`` tag and a Proxmox identity."""
+    key = (row.get('custom_fields') or {}).get('proxbox_id')
+    owned = bool(key) and any(tag.get('slug') == 'proxbox' for tag in row.get('tags') or [])
+    return _current(spec, row, key, owned)
+
+
+def _tag_pair(row: Mapping[str, Any]) -> tuple[int, str]:
+    return int(row['object_id']), str((row.get('tag') or {}).get('slug'))
+
+
+async def _other_tags(client: NetBoxReader, spec: KindSpec) -> dict[int, list[str]] | None:
+    """Object id -> its tags other than ``proxbox``, for one kind; ``None`` when NetBox will not list them."""
+    params = {'object_type': spec.kind, 'tag__n': 'proxbox'}
+    try:
+        pairs = await client.map(_TAGGED, _tag_pair, params, fields=['object_id', 'tag'])
+    except NetBoxRequestError:  # an older NetBox, or a sync user without extras.view_taggeditem
+        return None
+    found: dict[int, list[str]] = {}
+    for oid, slug in pairs:
+        if slug != 'proxbox':  # in case NetBox ignored tag__n
+            found.setdefault(oid, []).append(slug)
+    return found
+
+
+def _with_tags(spec: KindSpec, others: Mapping[int, list[str]], row: dict[str, Any]) -> Current:
+    """An owned-read row (it has ``proxbox``: the read's filter) with its other tags put back."""
+    row['tags'] = [{'slug': slug} for slug in ('proxbox', *others.get(int(row['id']), ()))]
+    return _classified(spec, row)
+
+
+async def _chunked(
+    client: NetBoxReader, spec: KindSpec, name: str, values: Sequence[Any], extra: Mapping[str, str] | None = None
+) -> list[Current]:
+    found: list[Current] = []
     for start in range(0, len(values), _CHUNK):
-        params = {name: list(values[start : start + _CHUNK])}
-        found.extend(await client.list(spec.path, params, fields=_fields(spec)))
+        params = {**(extra or {}), name: list(values[start : start + _CHUNK])}
+        found.extend(await client.map(spec.path, partial(_classified, spec), params, fields=_fields(spec)))
     return found
 
 
 async def _read_shared(client: NetBoxReader, spec: KindSpec, slugs: Sequence[str]) -> dict[str, Current]:
-    rows = await _chunked(client, spec, 'slug', sorted(slugs)) if slugs else []
     fields = [*spec.fields]
-    return {
-        row['slug']: Current(spec.kind, int(row['id']), row['slug'], normalise(row, fields), owned=False)
-        for row in rows
-    }
+
+    def shared(row: Mapping[str, Any]) -> Current:
+        return Current(spec.kind, int(row['id']), row['slug'], normalise(row, fields), owned=False)
+
+    found: list[Current] = []
+    slugs = sorted(slugs)
+    for start in range(0, len(slugs), _CHUNK):
+        params = {'slug': slugs[start : start + _CHUNK]}
+        found.extend(await client.map(spec.path, shared, params, fields=['id', *fields]))
+    return {str(item.key): item for item in found}
 
 
-def _split_owned(spec: KindSpec, rows: Iterable[Mapping[str, Any]]) -> tuple[dict[str, Current], list[Current]]:
+def _split_owned(items: Iterable[Current]) -> tuple[dict[str, Current], list[Current]]:
     owned: dict[str, Current] = {}
     others: list[Current] = []
-    for row in rows:
-        tags = {tag['slug'] for tag in row.get('tags') or []}
-        key = (row.get('custom_fields') or {}).get('proxbox_id')
-        if key and 'proxbox' in tags:
-            owned[key] = _current(spec, row, key, True)
+    for item in items:
+        if item.owned and item.key:
+            owned[item.key] = item
         else:
-            others.append(_current(spec, row, key, False))
+            others.append(item)
     return owned, others
 
 
@@ -140,10 +200,17 @@ class _Read:
 
     async def owned_kind(self, spec: KindSpec) -> None:
         params = {**spec.read_params, **self.desired.read_filters.get(spec.kind, {})}
+        # A kind read whole (people's records too, for conflicts) carries its tags inline; otherwise
+        # only Proxbox's own are read and their other tags come from the tagged-objects list.
+        tags = None if spec.read_all else await _other_tags(self.client, spec)
         if not spec.read_all:
             params['tag'] = 'proxbox'
-        rows = await self.client.list(spec.path, params, fields=_fields(spec))
-        owned, others = _split_owned(spec, rows)
+        if tags is None:
+            read, fields = partial(_classified, spec), _fields(spec)
+        else:
+            read, fields = partial(_with_tags, spec, tags), _fields(spec, tags=False)
+        rows = await self.client.map(spec.path, read, params, fields=fields)
+        owned, others = _split_owned(rows)
         self.objects[spec.kind] = owned
         self._add_unowned(spec, others)
 
@@ -151,27 +218,28 @@ class _Read:
         """People's clusters and devices with the names ours want."""
         spec = kind_spec(kind)
         names = sorted({str(obj.attrs['name']) for obj in self.desired.objects.get(kind, {}).values()})
-        rows = await _chunked(self.client, spec, 'name', names) if names else []
-        self._add_unowned(spec, _split_owned(spec, rows)[1])
+        rows = await _chunked(self.client, spec, 'name', names, _NOT_OURS) if names else []
+        self._add_unowned(spec, _split_owned(rows)[1])
 
     async def vms_in_our_clusters(self) -> None:
         spec = kind_spec('virtualization.virtualmachine')
         ids = sorted(c.id for c in self.objects.get('virtualization.cluster', {}).values())
-        rows = await _chunked(self.client, spec, 'cluster_id', ids) if ids else []
-        self._add_unowned(spec, _split_owned(spec, rows)[1])
+        rows = await _chunked(self.client, spec, 'cluster_id', ids, _NOT_OURS) if ids else []
+        self._add_unowned(spec, _split_owned(rows)[1])
 
     async def shared_kind(self, spec: KindSpec) -> None:
         slugs = list(self.desired.objects.get(spec.kind, {}))
         self.objects[spec.kind] = await _read_shared(self.client, spec, slugs)
 
     async def plugin_kind(self, spec: KindSpec) -> None:
+        def record(row: Mapping[str, Any]) -> Current:
+            return _current(spec, row, _plugin_key(spec, row), True)
+
         try:
-            rows = await self.client.list(spec.path, fields=['id', *spec.fields])
+            rows = await self.client.map(spec.path, record, fields=['id', *spec.fields])
         except Exception:  # noqa: BLE001 - the plugin may not be installed where proxbox-api writes
             rows = []
-        self.objects[spec.kind] = {
-            _plugin_key(spec, row): _current(spec, row, _plugin_key(spec, row), True) for row in rows
-        }
+        self.objects[spec.kind] = {str(item.key): item for item in rows}
 
     async def run(self) -> CurrentState:
         specs = [spec for spec in KINDS if not spec.is_phase and spec.kind not in self.unprepared]

@@ -28,6 +28,14 @@ __all__ = ['BulkWrite', 'Item']
 
 Kind = Literal['create', 'update', 'delete']
 _METHOD: dict[Kind, str] = {'create': 'POST', 'update': 'PATCH', 'delete': 'DELETE'}
+# Read-only fields NetBox renders in every answer to a POST or PATCH (links, counts, config context:
+# reverse URL lookups and a subquery per object) that the client never reads back. ``?omit=`` them:
+# NetBox ignores names a model does not have, and omitting read-only fields leaves the input alone.
+SLIM_OMIT = (
+    'url', 'display_url', 'display', 'created', 'last_updated', 'config_context', 'interface_count',
+    'virtual_disk_count', 'count_ipaddresses', 'count_fhrp_groups', 'mac_addresses', 'l2vpn_termination',
+    'device_count', 'virtualmachine_count',
+)  # fmt: skip
 AMBIGUOUS_CREATE = 'may have been created (the request failed after it was sent); will reconcile on next sync'
 
 
@@ -86,7 +94,14 @@ class BulkWrite:
                     f'not sent: {self.refused.message}', status=self.refused.status, path=self.path
                 )  # fmt: skip
             body = [item.payload for item in pending]
-            return await self.sender.send(_METHOD[self.kind], self.path, json=body, slot=False)
+            method, params = _METHOD[self.kind], self._params(body)
+            return await self.sender.send(method, self.path, params=params, json=body, slot=False)
+
+    def _params(self, body: list[dict[str, Any]]) -> dict[str, str] | None:
+        if self.kind == 'delete' or not self.sender.options.slim_answers:
+            return None
+        sent = {key for item in body for key in item}
+        return {'omit': ','.join(name for name in SLIM_OMIT if name not in sent)}
 
     async def _unavailable(
         self, pending: list[Item], exc: NetBoxUnavailable, attempt: int, results: dict[int, WriteResult]

@@ -128,18 +128,35 @@ class NetBoxClient:
         ``fields`` asks NetBox for only those fields (``?fields=``). Pages are ordered by ``id`` unless
         ``params`` sets ``ordering``, so concurrent offsets neither skip nor repeat objects.
         """
+        return await self.map(path, _same, params, fields=fields)
+
+    async def map[T](
+        self, path: str, transform: Callable[[Obj], T], params: Params | None = None, *,
+        fields: Sequence[str] | None = None,
+    ) -> builtins.list[T]:  # fmt: skip
+        """Like ``list``, with ``transform`` applied to each object as its page arrives.
+
+        A page's JSON is dropped once it is transformed, so reading 100,000 objects into compact records
+        holds at most ``read_concurrency`` pages of JSON at a time, never the whole answer.
+        """
         query: dict[str, str | int | float | bool] = {'ordering': 'id', **(params or {})}
         if fields:
-            query['fields'] = ','.join(fields)
+            query['fields'] = ','.join(dict.fromkeys(fields))
         path = api_path(path)
         first = await self._page(path, query, 0, self.options.page_size)
-        results: builtins.list[Obj] = list(first.get('results') or [])
+        rows = first.get('results') or []
         count = int(first.get('count') or 0)
         # NetBox clamps limit to its MAX_PAGE_SIZE: step by what actually came back.
-        step = len(results) if 0 < len(results) < min(count, self.options.page_size) else self.options.page_size
-        pages = await asyncio.gather(*(self._page(path, query, o, step) for o in range(step, count, step)))
-        for page in pages:
-            results.extend(page.get('results') or [])
+        step = len(rows) if 0 < len(rows) < min(count, self.options.page_size) else self.options.page_size
+        results = [transform(row) for row in rows]
+        del first, rows
+
+        async def page(offset: int) -> builtins.list[T]:
+            body = await self._page(path, query, offset, step)
+            return [transform(row) for row in body.get('results') or []]
+
+        for done in await asyncio.gather(*(page(offset) for offset in range(step, count, step))):
+            results.extend(done)
         return results
 
     async def _page(self, path: str, query: Mapping[str, str | int | float | bool], offset: int, limit: int) -> Obj:
@@ -190,6 +207,10 @@ class NetBoxClient:
     @staticmethod
     def _with_message(data: Obj, changelog_message: str | None) -> Obj:
         return data if changelog_message is None else {**data, 'changelog_message': _message(changelog_message)}
+
+
+def _same(obj: Obj) -> Obj:
+    return obj
 
 
 def _require_id(obj: Obj) -> int:

@@ -22,3 +22,6 @@ class NetBoxClientOptions(BaseModel):
     backoff_base: float = Field(default=1.0, ge=0, description='First retry delay in seconds; doubles per retry.')
     backoff_max: float = Field(default=30.0, ge=0, description='Upper bound of one computed retry delay in seconds.')
     retry_after_max: float = Field(default=120.0, ge=0, description="Upper bound on a server's Retry-After, seconds.")
+    slim_answers: bool = Field(
+        default=True, description='Ask NetBox to leave read-only links, counts and config context out of bulk answers.'
+    )

@@ -144,18 +144,17 @@ class LiveStack:
         )
 
     def _clone_database(self) -> None:
-        """Clone the (migrated) test database; if it is busy, build from NetBox's template and migrate."""
-        from django.db import connections
-
-        connections.close_all()
-        source = os.environ.get('NETBOX_TEST_DB_NAME', 'test_netbox')
+        """Copy the migrated, never-used base database `make testdb` keeps (users, permissions and
+        content types intact, unlike the test database a flushing test case has emptied); without
+        it, NetBox's template plus our migrations."""
+        test_db = os.environ.get('NETBOX_TEST_DB_NAME', 'test_netbox')
         owner = os.environ.get('NETBOX_DB_USER', 'netbox')
         with self._pg() as pg:
             pg.execute(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
             try:
-                pg.execute(f'CREATE DATABASE "{self.db_name}" TEMPLATE "{source}" OWNER "{owner}"')
+                pg.execute(f'CREATE DATABASE "{self.db_name}" TEMPLATE "{test_db}_base" OWNER "{owner}"')
                 return
-            except psycopg.errors.ObjectInUse:
+            except psycopg.errors.InvalidCatalogName:  # no base: a bare `pytest` without `make testdb`
                 pg.execute(f'CREATE DATABASE "{self.db_name}" TEMPLATE "{TEMPLATE_DB}" OWNER "{owner}"')
         subprocess.run(['netbox', 'migrate', '--no-input', '-v', '0'], env=self.env(), check=True)
 

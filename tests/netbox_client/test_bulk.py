@@ -125,3 +125,23 @@ async def test_empty_input_sends_nothing() -> None:
     client, _ = make(fake)
     assert await client.bulk_create('dcim/sites', [], changelog_message=MESSAGE) == []
     assert fake.requests == []
+
+
+async def test_bulk_answers_are_slim_but_input_is_never_omitted() -> None:
+    """POST and PATCH ask NetBox to leave read-only links and counts out of the answer (``?omit=``);
+    a key the caller sends is never omitted, DELETE has no answer to slim, and the option turns it off."""
+    fake = FakeNetBox()
+    client, _ = make(fake)
+    await client.bulk_create('dcim/sites', [{'name': 'a', 'slug': 'a', 'display': 'A'}], changelog_message=MESSAGE)
+    await client.bulk_update('dcim/sites', [{'id': 1, 'description': 'x'}], changelog_message=MESSAGE)
+    await client.bulk_delete('dcim/sites', [1], changelog_message=MESSAGE)
+    post, patch, delete = fake.requests
+    omitted = post.params['omit'].split(',')
+    assert {'url', 'display_url', 'created', 'last_updated', 'config_context', 'interface_count'} <= set(omitted)
+    assert 'display' not in omitted and not {'name', 'slug', 'id', 'tags', 'custom_fields'} & set(omitted)
+    assert 'display' in patch.params['omit'].split(',')
+    assert delete.params == {}
+    other = FakeNetBox()
+    plain, _ = make(other, slim_answers=False)
+    await plain.bulk_create('dcim/sites', sites('b'), changelog_message=MESSAGE)
+    assert 'omit' not in other.requests[0].params

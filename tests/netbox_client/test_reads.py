@@ -70,3 +70,40 @@ async def test_status() -> None:
     async with make(fake)[0] as client:
         assert (await client.status())['netbox-version'] == '4.7.3'
     assert fake.requests[0].path == '/api/status/'
+
+
+async def test_map_transforms_every_page_in_order() -> None:
+    """``map`` is ``list`` with a per-object transform applied page by page (compact records, not raw JSON)."""
+    fake = FakeNetBox(max_page_size=400, delay=0.001)
+    fake.seed(1000)
+    seen_pages: list[int] = []
+
+    def tenfold(row: dict[str, object]) -> int:
+        if not seen_pages or seen_pages[-1] != len(fake.requests):
+            seen_pages.append(len(fake.requests))
+        return int(str(row['id'])) * 10
+
+    async with make(fake, page_size=1000, read_concurrency=1)[0] as client:
+        values = await client.map('dcim/sites', tenfold, {'tag': 'proxbox'}, fields=['id', 'id', 'name'])
+    assert values == [i * 10 for i in range(1, 1001)]
+    assert len(fake.requests) == 3
+    assert {r.params['fields'] for r in fake.requests} == {'id,name'}  # duplicates dropped
+    assert fake.requests[0].params['tag'] == 'proxbox'
+    # One concurrent reader: each page is transformed as soon as it arrives, before the next is asked for.
+    assert seen_pages == [1, 2, 3]
+
+
+async def test_map_transform_error_propagates() -> None:
+    fake = FakeNetBox()
+    fake.seed(3)
+
+    def broken(row: dict[str, object]) -> None:
+        raise KeyError('slug')
+
+    async with make(fake)[0] as client:
+        try:
+            await client.map('dcim/sites', broken)
+        except KeyError as exc:
+            assert exc.args == ('slug',)
+        else:
+            raise AssertionError('expected the KeyError')

@@ -1,0 +1,206 @@
+"""Measure one fleet: the floor, then a first sync, a no-change re-sync and a 1 %-changed re-sync.
+
+Everything runs back to back against the given NetBox server(s), so the ratios compare figures
+taken under the same load. The syncs run in child processes (``child``); the simulator serves the
+fleet from a thread of this process, which is otherwise idle while a sync runs.
+"""
+
+import asyncio
+import resource
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from proxbox_api.engine.plan import Plan
+from proxbox_api.netbox import NetBoxClientOptions
+from proxmox_sim import Endpoint, SimServer
+
+from .child import run_child
+from .fleets import FleetSize, change_fraction
+from .floor import delete_created, measure_floor
+
+__all__ = ['CHANGED_FRACTION', 'Knobs', 'Target', 'measure_fleet', 'print_now']
+
+CHANGED_FRACTION = 0.01
+_MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Target:
+    """A NetBox to write to, and the sync user's token (never printed)."""
+
+    url: str
+    token: str = field(repr=False)
+    # CPU seconds the server (workers and database) has used so far; None when it cannot be told apart.
+    cpu: Callable[[], float] | None = field(default=None, repr=False)
+
+
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+@contextmanager
+def _cpu(target: Target, into: dict[str, Any], own: str) -> Iterator[None]:
+    """Record the CPU seconds NetBox (``netbox_cpu_seconds``) and this process (``own``) spend in the block."""
+    netbox, mine = target.cpu() if target.cpu else None, _own_cpu()
+    yield
+    into[own] = round(_own_cpu() - mine, 2)
+    into['netbox_cpu_seconds'] = round(target.cpu() - netbox, 2) if target.cpu and netbox is not None else None
+
+
+@dataclass(frozen=True)
+class Knobs:
+    """The sync's batching and concurrency; the floor uses the same."""
+
+    batch_size: int = 100
+    write_concurrency: int = 2
+    read_concurrency: int = 8
+
+    def sync_options(self) -> dict[str, int]:
+        return {
+            'batch_size': self.batch_size,
+            'write_concurrency': self.write_concurrency,
+            'read_concurrency': self.read_concurrency,
+        }
+
+    def client_options(self) -> NetBoxClientOptions:
+        return NetBoxClientOptions(batch_size=self.batch_size, write_concurrency=self.write_concurrency)
+
+
+def print_now(line: str) -> None:
+    print(line, flush=True)
+
+
+def _request(endpoints: Sequence[Endpoint], target: Target, knobs: Knobs, **extra: Any) -> dict[str, Any]:
+    return {
+        'netbox': {'url': target.url, 'token': target.token},
+        'endpoints': [
+            {
+                'name': ep.cluster,
+                'host': ep.host,
+                'port': ep.port,
+                'token_id': ep.token_id,
+                'token_secret': ep.token_secret,
+                'ca_bundle': str(ep.cert_path),
+            }  # fmt: skip
+            for ep in endpoints
+        ],
+        'options': knobs.sync_options(),
+        **extra,
+    }
+
+
+def _figures(raw: dict[str, Any]) -> dict[str, Any]:
+    """A sync child's summary, as the result file keeps it."""
+    keep = (
+        'seconds',
+        'status',
+        'writes',
+        'planned_writes',
+        'failures',
+        'errors',
+        'warnings',
+        'stages',
+        'requests',
+        'rss_mib_after_stage',
+    )
+    figures = {name: raw[name] for name in keep}
+    figures['peak_rss_mib'] = round(raw['peak_rss_bytes'] / _MIB, 1)
+    figures['baseline_rss_mib'] = round(raw['baseline_rss_bytes'] / _MIB, 1)
+    figures['proxbox_cpu_seconds'] = raw['cpu_seconds']
+    return figures
+
+
+def _ratio(part: float, whole: float) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _cpu_ratio(part: dict[str, Any], whole: dict[str, Any]) -> float | None:
+    if part.get('netbox_cpu_seconds') is None or not whole.get('netbox_cpu_seconds'):
+        return None
+    return _ratio(part['netbox_cpu_seconds'], whole['netbox_cpu_seconds'])
+
+
+class _Fleet:
+    def __init__(self, knobs: Knobs, work: Path, log: Callable[[str], None], clean_up: bool) -> None:
+        self.knobs, self.work, self.log, self.clean_up = knobs, work, log, clean_up
+        self.runs = 0
+
+    def sync(self, server: SimServer, target: Target, label: str, **extra: Any) -> dict[str, Any]:
+        self.runs += 1
+        plan_out = self.work / 'plan.json' if extra.get('dry_run') else None
+        job = {
+            'request': _request(server.endpoints, target, self.knobs, run_id=f'bench-{self.runs}', **extra),
+            'ca_files': sorted({str(ep.cert_path) for ep in server.endpoints}),
+            'plan_out': str(plan_out) if plan_out else None,
+        }
+        cpu: dict[str, Any] = {}
+        with _cpu(target, cpu, 'simulator_cpu_seconds'):
+            raw = run_child(job, self.work / f'sync-{self.runs}.json', self.work / 'children.log')
+        figures = {**_figures(raw), **cpu}
+        requests = figures['requests']
+        self.log(
+            f'  {label:<16}{figures["seconds"]:9.1f} s {figures["writes"]:7d} writes   '
+            f'requests: Proxmox {requests["proxmox"]["total"]}, NetBox {requests["netbox"]["total"]}   '
+            f'peak RSS {figures["peak_rss_mib"]:.0f} MiB   {figures["status"]}'
+        )
+        return figures
+
+    def floor(self, target: Target) -> dict[str, Any]:
+        plan = Plan.model_validate_json((self.work / 'plan.json').read_text())
+        cpu: dict[str, Any] = {}
+        options = self.knobs.client_options()
+        with _cpu(target, cpu, 'client_cpu_seconds'):
+            floor, created = asyncio.run(measure_floor(plan, target.url, target.token, options))
+        floor.update(cpu)
+        if self.clean_up:
+            asyncio.run(delete_created(target.url, target.token, options, created))
+        self.log(f'  {"floor":<16}{floor["seconds"]:9.1f} s {floor["writes"]:7d} writes   '
+                 f'requests: NetBox {floor["requests"]["netbox"]["total"]}')  # fmt: skip
+        return floor
+
+
+def measure_fleet(
+    size: FleetSize,
+    floor_target: Target,
+    sync_target: Target,
+    knobs: Knobs,
+    *,
+    floor_clean_up: bool = False,
+    log: Callable[[str], None] = print_now,
+) -> dict[str, Any]:
+    """All figures of one fleet. ``floor_clean_up`` deletes the floor's objects (one NetBox for both)."""
+    fleet = size.make()
+    log(f'{size.name}: {size.guests} guests, {size.clusters} cluster(s) x {size.nodes} nodes')
+    with tempfile.TemporaryDirectory(prefix=f'proxbox-bench-{size.name}-') as work, SimServer(fleet) as server:
+        run = _Fleet(knobs, Path(work), log, floor_clean_up)
+        dry = run.sync(server, sync_target, 'dry run', dry_run=True)
+        floor = run.floor(floor_target)
+        first = run.sync(server, sync_target, 'first sync')
+        resync = run.sync(server, sync_target, 're-sync')
+        changed = change_fraction(fleet, CHANGED_FRACTION)
+        resync_changed = run.sync(server, sync_target, 're-sync 1 %')
+    result = {
+        'fleet': size.to_json(),
+        'objects': dry.pop('planned_writes'),
+        # The floor wrote what the first sync wrote (else their times are not comparable).
+        'floor_matches_first': floor['writes'] == first['writes'] and floor['failed'] == first['failures'] == 0,
+        'dry_run': dry,
+        'floor': floor,
+        'first_sync': first,
+        'resync': resync,
+        'resync_changed': {**resync_changed, 'changed': changed},
+        'ratios': {
+            'first_over_floor': _ratio(first['seconds'], floor['seconds']),
+            'resync_over_first': _ratio(resync['seconds'], first['seconds']),
+            'resync_changed_over_first': _ratio(resync_changed['seconds'], first['seconds']),
+            'first_over_floor_netbox_cpu': _cpu_ratio(first, floor),
+            'resync_over_first_netbox_cpu': _cpu_ratio(resync, first),
+        },
+    }
+    log(f'  first/floor {result["ratios"]["first_over_floor"]}   re-sync/first {result["ratios"]["resync_over_first"]}')
+    return result

@@ -1,0 +1,90 @@
+"""The benchmark's outputs: the goals verdict, the JSON result files and the time-vs-fleet-size chart."""
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = ['GOALS', 'evaluate_goals', 'save_results', 'draw_chart']
+
+GOALS = {
+    'first_over_floor_at_M': 'first sync / floor <= 1.3 at M',
+    'resync_writes_at_M': 'no-change re-sync writes nothing at M',
+    'resync_over_first_at_M': 'no-change re-sync <= 5 % of the first sync at M',
+    'L_under_1GiB': 'L completes with proxbox-api under 1 GiB',
+}
+_GIB_MIB = 1024.0
+
+
+def _by_name(fleets: Sequence[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    return {fleet['fleet']['name']: fleet for fleet in fleets}
+
+
+def evaluate_goals(fleets: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Each goal's verdict: ``met`` true/false, or null when its fleet was not run."""
+    by_name = _by_name(fleets)
+    verdicts: dict[str, dict[str, Any]] = {}
+    m, large = by_name.get('M'), by_name.get('L')
+    ratio = m['ratios']['first_over_floor'] if m else None
+    verdicts['first_over_floor_at_M'] = {'value': ratio, 'met': None if ratio is None else ratio <= 1.3}
+    writes = m['resync']['writes'] if m else None
+    verdicts['resync_writes_at_M'] = {'value': writes, 'met': None if writes is None else writes == 0}
+    share = m['ratios']['resync_over_first'] if m else None
+    verdicts['resync_over_first_at_M'] = {'value': share, 'met': None if share is None else share <= 0.05}
+    if large:
+        peak = max(large[run]['peak_rss_mib'] for run in ('first_sync', 'resync', 'resync_changed'))
+        ok = all(large[run]['status'] == 'completed' for run in ('first_sync', 'resync', 'resync_changed'))
+        verdicts['L_under_1GiB'] = {'value': peak, 'met': ok and peak < _GIB_MIB}
+    else:
+        verdicts['L_under_1GiB'] = {'value': None, 'met': None}
+    for name, verdict in verdicts.items():
+        verdict['goal'] = GOALS[name]
+    return verdicts
+
+
+def save_results(document: Mapping[str, Any], directory: Path, stamp: str) -> Path:
+    """Write ``sync-<stamp>.json`` and ``latest.json`` under ``directory``; return the first."""
+    directory.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(document, indent=2, sort_keys=False) + '\n'
+    path = directory / f'sync-{stamp}.json'
+    path.write_text(text)
+    (directory / 'latest.json').write_text(text)
+    return path
+
+
+_SERIES = (
+    ('floor', 'NetBox floor (bulk writes of ready payloads)', 'o-'),
+    ('first_sync', 'first sync', 's-'),
+    ('resync_changed', 're-sync, 1 % of guests changed', '^-'),
+    ('resync', 're-sync, nothing changed', 'v-'),
+)
+
+
+def draw_chart(fleets: Sequence[Mapping[str, Any]], path: Path, subtitle: str) -> Path:
+    """Seconds against guests (log-log), one line per figure. Needs matplotlib (the ``bench`` extra)."""
+    import matplotlib
+
+    matplotlib.use('Agg')
+    from matplotlib import pyplot
+
+    ordered = sorted(fleets, key=lambda fleet: fleet['fleet']['guests'])
+    guests = [fleet['fleet']['guests'] for fleet in ordered]
+    figure, axes = pyplot.subplots(figsize=(8, 5), dpi=110)
+    for key, label, style in _SERIES:
+        axes.plot(guests, [fleet[key]['seconds'] for fleet in ordered], style, label=label)
+    axes.set_xscale('log')
+    axes.set_yscale('log')
+    axes.set_xticks(
+        guests, [f'{fleet["fleet"]["name"]}\n{n:,} guests' for fleet, n in zip(ordered, guests, strict=True)]
+    )
+    axes.minorticks_off()
+    axes.set_ylabel('seconds (log scale)')
+    axes.set_title('Proxbox sync time against fleet size', loc='left')
+    figure.text(0.01, 0.01, subtitle, fontsize=7, color='dimgray')
+    axes.grid(True, which='major', alpha=0.3)
+    axes.legend()
+    figure.tight_layout(rect=(0, 0.04, 1, 1))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path)
+    pyplot.close(figure)
+    return path
