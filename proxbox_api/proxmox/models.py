@@ -118,6 +118,7 @@ class ProxmoxSnapshot(_Frozen):
     release: str
     cluster_name: str | None = None
     standalone: bool = False
+    quorate: bool | None = None
     nodes: tuple[Node, ...] = ()
     guests: tuple[Guest, ...] = ()
     pools: tuple[Pool, ...] = ()

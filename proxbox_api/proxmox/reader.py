@@ -13,7 +13,7 @@ from typing import Any
 from ._context import ReadContext, ReadOptions
 from ._guests import base_guest, read_guest
 from ._nodes import node_scope, read_nodes
-from ._values import as_dict, as_list, as_str
+from ._values import as_dict, as_int, as_list, as_str
 from .client import ProxmoxClient
 from .models import Guest, Pool, ProxmoxSnapshot
 
@@ -31,6 +31,14 @@ def _cluster_name(cluster_status: list[Any]) -> str | None:
     for entry in map(as_dict, cluster_status):
         if entry.get('type') == 'cluster':
             return as_str(entry.get('name'))
+    return None
+
+
+def _quorate(cluster_status: list[Any]) -> bool | None:
+    """The cluster entry's ``quorate`` (0/1); a standalone node has no quorum to report (None)."""
+    for entry in map(as_dict, cluster_status):
+        if entry.get('type') == 'cluster' and entry.get('quorate') is not None:
+            return bool(as_int(entry.get('quorate')))
     return None
 
 
@@ -89,6 +97,7 @@ async def read_cluster(client: ProxmoxClient, options: ReadOptions | None = None
         release=as_str(version.get('release')) or '.'.join(map(str, ctx.release)),
         cluster_name=cluster_name,
         standalone=cluster_name is None and bool(cluster_status),
+        quorate=_quorate(cluster_status),
         nodes=nodes,
         guests=guests,
         pools=await _pools(ctx, guests),

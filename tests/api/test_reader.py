@@ -191,6 +191,16 @@ class TestVersionsAndFailures:
         ]
         snap = await read(FakeProxmox(routes))
         assert snap.standalone and snap.cluster_name is None
+        assert snap.quorate is None  # a standalone node has no quorum to report
+
+    @pytest.mark.parametrize(('flag', 'quorate'), [(1, True), (0, False)])
+    async def test_quorum_from_cluster_status(self, flag: int, quorate: bool) -> None:
+        routes = lab()
+        routes['/cluster/status'] = [
+            {'type': 'cluster', 'id': 'cluster', 'name': 'lab', 'nodes': 3, 'quorate': flag, 'version': 5},
+            *[e for e in routes['/cluster/status'] if e.get('type') != 'cluster'],
+        ]
+        assert (await read(FakeProxmox(routes))).quorate is quorate
 
     @pytest.mark.parametrize('path', ['/version', '/cluster/resources'])
     async def test_fatal_reads_raise(self, path: str) -> None:

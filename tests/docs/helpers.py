@@ -15,12 +15,7 @@ DOCS = ROOT / 'docs'
 
 # Pages other branches are adding (page -> branch). While a page is missing, links to it are
 # allowed; once it exists it must be in the nav like every other page.
-PENDING_PAGES = {
-    'full-update.md': 'fullupdate',
-    'sync-data-protection.md': 'protect',
-    'cli.md': 'cli',
-    'benchmarks.md': 'bench',
-}
+PENDING_PAGES: dict[str, str] = {}
 
 _LINK = re.compile(r'!?\[[^\]]*\]\(([^)\s]+)(?:\s+"[^"]*")?\)')
 _FENCE = re.compile(r'^(```|~~~).*?^\1', re.MULTILINE | re.DOTALL)

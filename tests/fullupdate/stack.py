@@ -13,6 +13,7 @@ import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -48,6 +49,7 @@ class LiveStack:
         self.skip = skip  # simulated endpoints left out of Proxbox
         self.db_name = f'{os.environ.get("NETBOX_TEST_DB_NAME", "test_netbox")}_{name}'
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        self.logs: list[Any] = []
         self.redis_base: int | None = None
         self.port = free_port()
         self.api_port = free_port()
@@ -100,6 +102,9 @@ class LiveStack:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=5)
+        for log in self.logs:
+            log.close()
+        self.logs.clear()
         self._drop_database()
         self._release_redis()
 
@@ -111,7 +116,8 @@ class LiveStack:
         return env
 
     def _spawn(self, name: str, argv: list[str], **extra: str) -> None:
-        log = open(self.workdir / f'{name}.log', 'wb')  # noqa: SIM115  (closed with the process)
+        log = open(self.workdir / f'{name}.log', 'wb')  # noqa: SIM115  (closed in stop())
+        self.logs.append(log)
         self.processes[name] = subprocess.Popen(
             argv, stdout=log, stderr=subprocess.STDOUT, env=self.env(**extra), start_new_session=True
         )
@@ -234,7 +240,8 @@ class LiveStack:
         """Call the simulator's control API (/_sim) on the port of one cluster (its changes go there)."""
         endpoint = self.sim_endpoint(name)
         headers = {'Authorization': f'PVEAPIToken={endpoint["token_id"]}={endpoint["token_secret"]}'}
-        with httpx.Client(verify=endpoint['cert_path'], headers=headers, timeout=30) as client:
+        verify = ssl.create_default_context(cafile=endpoint['cert_path'])
+        with httpx.Client(verify=verify, headers=headers, timeout=30) as client:
             response = client.request(method, f'https://127.0.0.1:{endpoint["port"]}/_sim{path}', **kwargs)
             response.raise_for_status()
             return response.json()['data']

@@ -70,6 +70,7 @@ def map_infrastructure(snapshot: ProxmoxSnapshot, ctx: MappingContext, out: Coll
                 'endpoint': ctx.endpoint_id,
                 'name': name,
                 'standalone': snapshot.standalone,
+                'quorate': snapshot.quorate,
                 'pve_version': snapshot.version,
                 'node_count': len(snapshot.nodes),
                 'cluster': cluster,
