@@ -154,8 +154,8 @@ class TestHealthy:
         assert '\x1b[' not in done.stdout + done.stderr  # stdout is a pipe: no colours anywhere
 
     def test_plan_shows_the_change_then_apply_writes_exactly_it(self, stack: LiveStack) -> None:
-        vmid = stack.sim_control(SIM, 'GET', '/fleet')['clusters'][0]['guests'][0]['vmid']
-        stack.sim_control(SIM, 'POST', f'/guests/{vmid}/rename', json={'name': 'renamed-by-pxb'})
+        vmid = stack.sim_control(SMALL, 'GET', '/fleet')['clusters'][0]['guests'][0]['vmid']
+        stack.sim_control(SMALL, 'POST', f'/guests/{vmid}/rename', json={'name': 'renamed-by-pxb'})
         plan = pxb(stack, 'plan', '--endpoint', SMALL)
         expect(stack, plan)
         assert re.search(r'name: \S+ → renamed-by-pxb', plan.stdout), plan.stdout
@@ -192,7 +192,7 @@ class TestRefusals:
     """A sync already running (then cancelled), a wrong token, a user without the run permission."""
 
     def test_a_sync_already_running_then_cancel(self, stack: LiveStack) -> None:
-        stack.sim_control(SIM, 'POST', '/faults/add', json={'kind': 'latency', 'path': '/nodes/*', 'ms': 1500})
+        stack.sim_control(SMALL, 'POST', '/faults/add', json={'kind': 'latency', 'path': '/nodes/*', 'ms': 1500})
         try:
             started = pxb(stack, 'sync', '--endpoint', SMALL, '--no-wait')
             expect(stack, started)
@@ -207,7 +207,7 @@ class TestRefusals:
             expect(stack, watched, 1)
             assert f'Sync #{run_id} cancelled' in watched.stdout
         finally:
-            stack.sim_control(SIM, 'DELETE', '/faults')
+            stack.sim_control(SMALL, 'DELETE', '/faults')
         again = pxb(stack, 'runs', 'cancel', run_id)
         expect(stack, again, 1)
         assert f'sync run {run_id} cannot be cancelled' in again.stderr
