@@ -41,11 +41,18 @@ def free_port() -> int:
 
 class LiveStack:
     def __init__(
-        self, workdir: Path, fleets: dict[str, list[str]], name: str = 'stack', skip: tuple[str, ...] = ()
+        self,
+        workdir: Path,
+        fleets: dict[str, list[str]],
+        name: str = 'stack',
+        skip: tuple[str, ...] = (),
+        configure: bool = True,
     ) -> None:
         self.workdir = workdir
         self.fleets = fleets
         self.skip = skip  # simulated endpoints left out of Proxbox
+        # False: only users and tokens; the caller creates the endpoints (through the REST API, say).
+        self.configure = configure
         self.db_name = f'{os.environ.get("NETBOX_TEST_DB_NAME", "test_netbox")}_{name}'
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.redis_base: int | None = None
@@ -200,6 +207,7 @@ class LiveStack:
             'api_key': API_KEY,
             'sims': {fleet: str(self.workdir / f'sim-{fleet}.json') for fleet in self.fleets},
             'skip': list(self.skip),
+            'configure': self.configure,
         }
         (self.workdir / 'bootstrap.json').write_text(json.dumps(config))
         out = subprocess.run(
