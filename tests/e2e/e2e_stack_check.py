@@ -40,7 +40,7 @@ from tests.e2e.compare import Tally, compare, diff, sample_guests  # noqa: E402
 from tests.e2e.observed import latest_changes, object_changes, observe  # noqa: E402
 from tests.e2e.oracle import KINDS, expect  # noqa: E402
 from tests.e2e.scenario import after_changes, change_fleet, check_changes  # noqa: E402
-from tests.fullupdate.stack import API_KEY, LiveStack  # noqa: E402
+from tests.fullupdate.stack import API_KEY, CLAIM_KEY, LiveStack  # noqa: E402
 
 __all__ = ('DEFAULT_VERSIONS', 'Report', 'run_check')
 
@@ -208,8 +208,9 @@ def _scenario(stack: LiveStack, report: Report, say: Say) -> None:
     _count(report, observe(api))
 
 
-def left_behind(stack: LiveStack) -> list[str]:
-    """Process groups still alive and the database still present after the stack stopped."""
+def left_behind(stack: LiveStack, redis_base: int | None) -> list[str]:
+    """Process groups still alive, the database, the Redis claim and the simulators' certificates
+    still there after the stack stopped."""
     left = []
     for name, process in stack.processes.items():
         try:
@@ -222,6 +223,10 @@ def left_behind(stack: LiveStack) -> list[str]:
     with stack._pg() as pg:
         if pg.execute('SELECT 1 FROM pg_database WHERE datname = %s', (stack.db_name,)).fetchone():
             left.append(f'database {stack.db_name}')
+    if redis_base is not None and stack._redis(redis_base).exists(CLAIM_KEY):
+        left.append(f'Redis claim on database {redis_base}')
+    certs = {Path(ep['cert_path']).parent for sim in stack.sims.values() for ep in sim['endpoints']}
+    left += [f'simulator certificates in {folder}' for folder in sorted(certs) if folder.exists()]
     return left
 
 
@@ -230,13 +235,15 @@ def run_check(versions: tuple[str, ...], guests: int, workdir: Path, say: Say = 
     started = time.monotonic()
     epoch = int(time.time()) + 1800  # the fleet's week of history lies inside the default 7-day task window
     stack = LiveStack(workdir, fleets(versions, guests, epoch), name='e2e', configure=False)
+    claimed = None
     try:
         with stack:
+            claimed = stack.redis_base
             _scenario(stack, report, say)
     except (RuntimeError, httpx.HTTPError, pynetbox.RequestError) as error:
         report.tally.problems.append(f'stopped: {error}')
     finally:
-        report.teardown = left_behind(stack)
+        report.teardown = left_behind(stack, claimed)
         report.seconds = time.monotonic() - started
     return report
 

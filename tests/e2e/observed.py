@@ -5,6 +5,7 @@ cluster and node records by name), with related objects reduced to their names.
 """
 
 from collections.abc import Callable
+from itertools import islice
 from typing import Any
 
 import pynetbox
@@ -125,5 +126,5 @@ def latest_changes(api: pynetbox.api, count: int) -> list[str]:
     """The newest `count` changelog entries, as `action type: object`."""
     if count <= 0:
         return []
-    rows = map(dict, api.core.object_changes.filter(limit=count, ordering='-time')[:count])
+    rows = map(dict, islice(api.core.object_changes.filter(ordering='-time'), count))
     return [f'{_value(r["action"])} {r["changed_object_type"]}: {r["object_repr"]}' for r in rows]

@@ -54,7 +54,8 @@ def _cluster(cluster: dict[str, Any], networks: dict[str, list[dict[str, Any]]],
     name, pve = cluster['name'], f'pve:{cluster["name"]}'
     out['cluster'][pve] = {'name': name, 'type': 'proxmox-ve', 'status': 'active'}
     nodes = {node['name']: node for node in cluster['nodes']}
-    out['plugin_cluster'][name] = {'standalone': cluster['standalone'], 'node_count': len(nodes)}
+    out['plugin_cluster'][name] = {'standalone': cluster['standalone'], 'node_count': len(nodes),
+                                   'pve_version': cluster['version'], 'cluster': name, 'endpoint': name}  # fmt: skip
     for node in nodes.values():
         _node(pve, node, networks.get(node['name'], []), out)
     online = {node['name'] for node in nodes.values() if node['online']}
@@ -71,7 +72,7 @@ def _node(pve: str, node: dict[str, Any], network: list[dict[str, Any]], out: Ex
     status = 'active' if node['online'] else 'offline'
     out['device'][key] = {'name': node['name'], 'status': status, 'cluster': pve.removeprefix('pve:'),
                           'role': 'proxmox-node', 'site': 'proxmox'}  # fmt: skip
-    plugin = {'online': node['online']}
+    plugin = {'online': node['online'], 'device': node['name']}
     if node['online']:
         plugin |= {'ip_address': node['ip'], 'cpu_model': node['cpu_model'], 'memory_total': node['maxmem']}
     out['plugin_node'][node['name']] = plugin
@@ -197,13 +198,18 @@ def _protection(pve: str, cluster: dict[str, Any], online: set[str], out: Expect
     nodes = sorted(node['name'] for node in cluster['nodes'])
     storages = {storage['storage']: storage for storage in cluster['storages']}
     for storage in storages.values():
-        out['storage'][f'{pve}/storage/{storage["storage"]}'] = {
+        key = f'{pve}/storage/{storage["storage"]}'
+        out['storage'][key] = {
             'type': storage['type'],
             'shared': storage['shared'],
             'enabled': not storage['disabled'],
             'content': sorted(set(storage['content']) & _CONTENT),
             'nodes': sorted(storage['nodes'] or nodes),
         }
+        seen_on = storage['nodes'] or nodes
+        if storage['shared'] or all(node in online for node in seen_on):  # else: the last known usage stays
+            total = None if storage['disabled'] else storage['total'] * (1 if storage['shared'] else len(seen_on))
+            out['storage'][key]['total'] = total
     guests = {guest['vmid']: guest for guest in cluster['guests'] if guest['node'] in online}
     for guest in guests.values():
         for snap in guest['snapshots']:
@@ -245,9 +251,11 @@ def _jobs(pve: str, cluster: dict[str, Any], online: set[str], out: Expected) ->
             'keep_daily': job['keep_daily'],
             'keep_weekly': job['keep_weekly'],
         }
+    where = {guest['vmid']: guest['node'] for guest in cluster['guests']}
     for job in cluster['replication']:
         out['replication'][f'{pve}/replication/{job["id"]}'] = {
             'guest_id': job['guest'],
+            'source': where.get(job['guest']),
             'target': job['target'],
             'disabled': job['disable'],
             'rate': job['rate'],
