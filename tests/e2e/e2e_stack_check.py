@@ -22,6 +22,7 @@ Exit status 0 when every check held, 1 otherwise; tests/e2e/test_e2e_stack.py ru
 
 import argparse
 import os
+import ssl
 import sys
 import tempfile
 import time
@@ -152,7 +153,7 @@ def ground_truth(stack: LiveStack, clusters: list[str]) -> tuple[dict[str, Any],
         world['clusters'].append(cluster)
         ep = stack.sim_endpoint(name)
         auth = {'Authorization': f'PVEAPIToken={ep["token_id"]}={ep["token_secret"]}'}
-        with httpx.Client(verify=ep['cert_path'], headers=auth, timeout=30) as pve:
+        with httpx.Client(verify=ssl.create_default_context(cafile=ep['cert_path']), headers=auth, timeout=30) as pve:
             networks[name] = {
                 node['name']: pve.get(f'https://127.0.0.1:{ep["port"]}/api2/json/nodes/{node["name"]}/network')
                 .raise_for_status()

@@ -13,6 +13,7 @@ import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -242,7 +243,8 @@ class LiveStack:
         """Call the simulator's control API (/_sim) on the port of one cluster (its changes go there)."""
         endpoint = self.sim_endpoint(name)
         headers = {'Authorization': f'PVEAPIToken={endpoint["token_id"]}={endpoint["token_secret"]}'}
-        with httpx.Client(verify=endpoint['cert_path'], headers=headers, timeout=30) as client:
+        trust = ssl.create_default_context(cafile=endpoint['cert_path'])
+        with httpx.Client(verify=trust, headers=headers, timeout=30) as client:
             response = client.request(method, f'https://127.0.0.1:{endpoint["port"]}/_sim{path}', **kwargs)
             response.raise_for_status()
             return response.json()['data']
