@@ -59,6 +59,7 @@ class Report:
     counts: dict[str, list[int]] = field(default_factory=dict)  # kind -> objects after each sync
     changes: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> added/removed/changed in sync 2
     writes: list[int] = field(default_factory=list)  # per Full Update
+    warnings: list[list[str]] = field(default_factory=list)  # per Full Update
     changelog_third: int = -1  # changelog entries for synced objects the third Full Update added
     run_records: int = 0  # and for its own run record
     seconds: float = 0.0
@@ -139,7 +140,9 @@ def full_update(stack: LiveStack, via: str, timeout: float = 900) -> dict[str, A
     raise RuntimeError(f'run {run_id} did not finish in {timeout} s:\n{stack.log("rqworker")}')
 
 
-def writes(run: dict[str, Any]) -> int:
+def writes(run: dict[str, Any], report: Report) -> int:
+    """The run's writes; its warnings go to the report."""
+    report.warnings.append([item['data']['message'] for item in run['events'] if item['event'] == 'warning'])
     finished = [item['data'] for item in run['events'] if item['event'] == 'run_finished']
     return int(finished[-1]['writes'])
 
@@ -177,7 +180,7 @@ def _scenario(stack: LiveStack, report: Report, say: Say) -> None:
     world, networks = ground_truth(stack, report.clusters)
     before = observe(api)
     compare(expect(world, networks), before, sample_guests(world), report.tally, 'first sync')
-    report.writes.append(writes(first))
+    report.writes.append(writes(first, report))
     _count(report, before)
 
     say('changing the fleet; second Full Update')
@@ -190,7 +193,7 @@ def _scenario(stack: LiveStack, report: Report, say: Say) -> None:
     compare(expected, after, sample_guests(world, change.sample_keys()), report.tally, 'second sync')
     delta = diff(before, after)
     check_changes(change, before, after, delta, report.tally)
-    report.writes.append(writes(second))
+    report.writes.append(writes(second, report))
     report.changes = {kind: {what: len(keys) for what, keys in parts.items()} for kind, parts in delta.items()}
     _count(report, after)
 
@@ -201,7 +204,7 @@ def _scenario(stack: LiveStack, report: Report, say: Say) -> None:
     # The run's own record (who started it, when) is the one entry a run adds by design.
     synced = [entry for entry in entries if RUN_RECORD not in entry]
     report.changelog_third, report.run_records = len(synced), len(entries) - len(synced)
-    report.writes.append(writes(third))
+    report.writes.append(writes(third, report))
     if synced or report.writes[-1] or report.run_records != 1:
         report.tally.problems.append(
             f'third sync: {report.writes[-1]} writes, changelog entries (expected only the run record): {entries}'
@@ -262,6 +265,8 @@ def summary(report: Report) -> str:
         f'writes per Full Update {report.writes}; changelog entries from the third: {report.changelog_third} '
         f'for synced objects, {report.run_records} for its run record'
     )
+    for number, messages in enumerate(report.warnings, start=1):
+        lines += [f'  warning (Full Update {number}): {message}' for message in messages[:10]]
     lines.append(f'left behind after teardown: {", ".join(report.teardown) or "nothing"}')
     lines.append(f'{len(report.tally.problems)} problems; {report.seconds:.0f} s')
     lines += [f'  - {problem}' for problem in report.tally.problems[:50]]

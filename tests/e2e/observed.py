@@ -45,7 +45,8 @@ _VIEWS: dict[str, tuple[tuple[str, ...], Callable[[Row], Row]]] = {
         'name': r['name'], 'type': r['type']['slug'], 'status': _value(r['status'])}),
     'device': (('dcim', 'devices'), lambda r: {
         'name': r['name'], 'status': _value(r['status']), 'cluster': _name(r['cluster']),
-        'role': _name(r['role'], 'slug'), 'site': _name(r['site'], 'slug')}),
+        'role': _name(r['role'], 'slug'), 'site': _name(r['site'], 'slug'),
+        'device_type': _name(r['device_type'], 'slug')}),
     'interface': (('dcim', 'interfaces'), lambda r: {
         'name': r['name'], 'type': _value(r['type']), 'enabled': r['enabled'], 'mtu': r['mtu'],
         'description': r['description'], 'device': _name(r['device'])}),
@@ -53,9 +54,11 @@ _VIEWS: dict[str, tuple[tuple[str, ...], Callable[[Row], Row]]] = {
         'name': r['name'], 'status': _value(r['status']), 'cluster': _name(r['cluster']),
         'device': _name(r['device']), 'role': _name(r['role'], 'slug'), 'vcpus': r['vcpus'],
         'memory': r['memory'], 'description': r['description'], 'proxmox_vmid': r['custom_fields']['proxmox_vmid'],
+        'comments': r['comments'], 'site': _name(r['site'], 'slug'), 'platform': _name(r['platform'], 'slug'),
+        'proxmox_ha_state': r['custom_fields'].get('proxmox_ha_state'),
         'primary_ip4': _address(r['primary_ip4']), 'primary_ip6': _address(r['primary_ip6'])}),
     'vminterface': (('virtualization', 'interfaces'), lambda r: {
-        'name': r['name'], 'enabled': r['enabled'], 'mode': _value(r['mode']),
+        'name': r['name'], 'enabled': r['enabled'], 'mode': _value(r['mode']), 'mtu': r['mtu'],
         'untagged_vlan': _name(r['untagged_vlan'], 'vid'), 'tagged_vlans': sorted(v['vid'] for v in r['tagged_vlans']),
         'description': r['description'], 'primary_mac_address': _name(r['primary_mac_address'], 'mac_address'),
         'vm': _name(r['virtual_machine'])}),
@@ -63,7 +66,7 @@ _VIEWS: dict[str, tuple[tuple[str, ...], Callable[[Row], Row]]] = {
         'mac_address': r['mac_address'], 'interface': _assigned(r)[0], 'vm': _assigned(r)[1]}),
     'vlan': (('ipam', 'vlans'), lambda r: {'vid': r['vid'], 'name': r['name'], 'group': _name(r['group'])}),
     'ip': (('ipam', 'ip_addresses'), lambda r: {
-        'address': r['address'], 'interface': _assigned(r)[0], 'vm': _assigned(r)[1]}),
+        'address': r['address'], 'interface': _assigned(r)[0], 'vm': _assigned(r)[1], 'status': _value(r['status'])}),
     'disk': (('virtualization', 'virtual_disks'), lambda r: {
         'name': r['name'], 'size': r['size'], 'description': r['description'], 'vm': _name(r['virtual_machine'])}),
     'storage': (('plugins', 'proxbox', 'storage'), lambda r: {
@@ -95,7 +98,7 @@ _PLUGIN_VIEWS: dict[str, tuple[str, Callable[[Row], Row]]] = {
         'cluster': _name(r['cluster']), 'endpoint': _name(r['endpoint'])}),
     'plugin_node': ('nodes', lambda r: {
         'online': r['online'], 'ip_address': r['ip_address'], 'cpu_model': r['cpu_model'],
-        'memory_total': r['memory_total'], 'device': _name(r['device'])}),
+        'memory_total': r['memory_total'], 'device': _name(r['device']), 'cpu_count': r['cpu_count']}),
 }  # fmt: skip
 
 

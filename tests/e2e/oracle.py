@@ -71,10 +71,11 @@ def _node(pve: str, node: dict[str, Any], network: list[dict[str, Any]], out: Ex
     key = f'{pve}/node/{node["name"]}'
     status = 'active' if node['online'] else 'offline'
     out['device'][key] = {'name': node['name'], 'status': status, 'cluster': pve.removeprefix('pve:'),
-                          'role': 'proxmox-node', 'site': 'proxmox'}  # fmt: skip
+                          'role': 'proxmox-node', 'site': 'proxmox', 'device_type': 'proxmox-ve-node'}  # fmt: skip
     plugin = {'online': node['online'], 'device': node['name']}
     if node['online']:
-        plugin |= {'ip_address': node['ip'], 'cpu_model': node['cpu_model'], 'memory_total': node['maxmem']}
+        plugin |= {'ip_address': node['ip'], 'cpu_model': node['cpu_model'], 'memory_total': node['maxmem'],
+                   'cpu_count': node['cpu_sockets'] * node['cpu_cores'] * 2}  # fmt: skip
     out['plugin_node'][node['name']] = plugin
     if not node['online']:
         return
@@ -92,7 +93,7 @@ def _node(pve: str, node: dict[str, Any], network: list[dict[str, Any]], out: Ex
         for address in (item.get('cidr'), item.get('cidr6')):
             if address:
                 out['ip'][f'{key}/ip/{address}'] = {'address': cidr(address), 'interface': item['iface'],
-                                                    'vm': None}  # fmt: skip
+                                                    'vm': None, 'status': 'active'}  # fmt: skip
 
 
 def _unique_names(guests: list[dict[str, Any]]) -> dict[int, str]:
@@ -128,15 +129,20 @@ def _guest(pve: str, guest: dict[str, Any], name: str, release: tuple[int, int],
         'vcpus': float(guest['cores'] * (guest['sockets'] if guest['type'] == 'qemu' else 1)),
         'memory': guest['memory_mib'],
         'description': notes.lstrip('#').strip()[:200],
+        'comments': guest['description'],
+        'site': 'proxmox',
+        'platform': f'proxmox-{slug(guest["ostype"])}',
         'tags': _guest_tags(guest),
         'proxmox_vmid': guest['vmid'],
+        'proxmox_ha_state': guest['ha']['state'] if guest['ha'] else None,
         'primary_ip4': next((ip for ip, _ in ips if ipaddress.ip_interface(ip).version == 4), None),
         'primary_ip6': next((ip for ip, _ in ips if ipaddress.ip_interface(ip).version == 6), None),
     }
     for nic in guest['nics']:
         _nic(pve, key, guest, nic, out)
     for address, index in ips:
-        out['ip'][f'{key}/ip/{address}'] = {'address': address, 'interface': f'net{index}', 'vm': name}
+        out['ip'][f'{key}/ip/{address}'] = {'address': address, 'interface': f'net{index}', 'vm': name,
+                                            'status': 'active'}  # fmt: skip
     for disk in guest['disks']:
         _disk(key, guest, disk, out)
 
@@ -147,6 +153,7 @@ def _nic(pve: str, key: str, guest: dict[str, Any], nic: dict[str, Any], out: Ex
     out['vminterface'][f'{key}/net{nic["index"]}'] = {
         'name': f'net{nic["index"]}',
         'enabled': not nic['link_down'],
+        'mtu': None,
         'mode': 'tagged' if trunks else ('access' if nic['tag'] else None),
         'untagged_vlan': nic['tag'] or None,
         'tagged_vlans': trunks,

@@ -90,6 +90,11 @@ def _protected(kind: str, key: str, row: dict[str, Any], change: Changes) -> boo
     return kind == 'task' and row.get('node') == change.offline_node
 
 
+def _of_removed(key: str, row: dict[str, Any], change: Changes) -> bool:
+    """A backup or replication job of the removed guest (VMIDs are per cluster)."""
+    return key.startswith(f'pve:{change.cluster}/') and row['guest_id'] == change.removed
+
+
 def _orphan(row: dict[str, Any], **marks: Any) -> dict[str, Any]:
     """Marked orphan: tagged, and (checked apart) a first-miss time."""
     rest = {name: value for name, value in row.items() if name != 'orphaned_since'}
@@ -112,38 +117,59 @@ def after_changes(expected: State, before: State, change: Changes) -> State:
                 out[kind][key] = _orphan(row, status='decommissioning')
             elif key.startswith(removed + '/') and kind != 'backup':
                 out[kind][key] = row  # the parts of an orphan follow it
-            elif kind == 'replication' and row['guest_id'] == change.removed:
+            elif kind == 'replication' and _of_removed(key, row, change):
                 out[kind][key] = _orphan(row, disabled=True)
     return out
 
 
-def check_changes(change: Changes, before: State, after: State, delta: dict[str, dict[str, set[str]]],
-                  tally: Tally) -> None:  # fmt: skip
-    """Each change made exactly its difference, and the offline node's scope is untouched."""
-    c = change.cluster
-    renamed, migrated, removed, added = (guest_key(c, vmid) for vmid in
-                                         (change.renamed, change.migrated, change.removed, change.added))  # fmt: skip
-    vms = after['vm']
-    facts = {
-        'renamed VM has its new name': vms.get(renamed, {}).get('name') == RENAMED,
-        'migrated VM is on its new node': vms.get(migrated, {}).get('device') == change.target,
-        'removed VM is marked orphan': vms.get(removed, {}).get('status') == 'decommissioning'
-        and ORPHAN_TAG in vms.get(removed, {}).get('tags', ())
-        and bool(vms.get(removed, {}).get('orphaned_since')),
-        'added container is there': vms.get(added, {}).get('name') == NEW_GUEST,
-        'new snapshot is there': f'{renamed}/snapshot/{SNAPSHOT}' in after['snapshot'],
-        'new backup is there': any(key.endswith(f'/backup/{change.backup}') for key in after['backup']),
-        'offline node is offline': after['device']
-        .get(f'pve:{change.offline_cluster}/node/{change.offline_node}', {})
-        .get('status')
-        == 'offline',  # fmt: skip
-        'VMs changed: renamed, migrated, removed': delta['vm']['changed'] == {renamed, migrated, removed},
-        'VMs added: the new container': delta['vm']['added'] == {added},
-        "nothing removed but the removed guest's backups": all(
-            not parts['removed'] for kind, parts in delta.items() if kind != 'backup'
-        )
-        and {before['backup'][key]['guest_id'] for key in delta['backup']['removed']} <= {change.removed},
+def _keys(change: Changes) -> dict[str, str]:
+    guests = {'renamed': change.renamed, 'migrated': change.migrated, 'removed': change.removed, 'added': change.added}
+    keys = {name: guest_key(change.cluster, vmid) for name, vmid in guests.items()}
+    return keys | {'offline': f'pve:{change.offline_cluster}/node/{change.offline_node}'}
+
+
+def _state_facts(change: Changes, after: State) -> dict[str, bool]:
+    """What NetBox shows for each change."""
+    k, vms = _keys(change), after['vm']
+    orphan = vms.get(k['removed'], {})
+    return {
+        'renamed VM has its new name': vms.get(k['renamed'], {}).get('name') == RENAMED,
+        'migrated VM is on its new node': vms.get(k['migrated'], {}).get('device') == change.target,
+        'removed VM is marked orphan': orphan.get('status') == 'decommissioning'
+        and ORPHAN_TAG in orphan.get('tags', ())
+        and bool(orphan.get('orphaned_since')),
+        'added container is there': vms.get(k['added'], {}).get('name') == NEW_GUEST,
+        'offline node is offline': after['device'].get(k['offline'], {}).get('status') == 'offline',
     }
+
+
+Delta = dict[str, dict[str, set[str]]]
+
+
+def _delta_facts(change: Changes, before: State, after: State, delta: Delta) -> dict[str, bool]:
+    """Exactly these objects were added, removed or changed."""
+    k = _keys(change)
+    new_tasks = sorted(after['task'][key]['object_id'] for key in delta['task']['added'])
+    logged = (change.migrated, change.removed, change.added, change.renamed, change.renamed)  # + snapshot, backup
+    removed_backups = {key for key, row in before['backup'].items() if _of_removed(key, row, change)}
+    return {
+        'VMs changed: renamed, migrated, removed': delta['vm']['changed']
+        == {k['renamed'], k['migrated'], k['removed']},
+        'VMs added: the new container': delta['vm']['added'] == {k['added']},
+        'snapshots added: the new one': delta['snapshot']['added'] == {f'{k["renamed"]}/snapshot/{SNAPSHOT}'},
+        'backups added: the new one': [key.rsplit('/backup/', 1)[1] for key in delta['backup']['added']]
+        == [change.backup],
+        'backups removed: all of the removed guest': delta['backup']['removed'] == removed_backups,
+        'devices changed: the offline node': delta['device']['changed'] == {k['offline']},
+        'node records changed: the offline node': delta['plugin_node']['changed'] == {change.offline_node},
+        'tasks added: one per change Proxmox logs': new_tasks == sorted(str(vmid) for vmid in logged),
+        'nothing else removed': all(not parts['removed'] for kind, parts in delta.items() if kind != 'backup'),
+    }
+
+
+def check_changes(change: Changes, before: State, after: State, delta: Delta, tally: Tally) -> None:
+    """Each change made exactly its difference, and the offline node's scope is untouched."""
+    facts = _state_facts(change, after) | _delta_facts(change, before, after, delta)
     tally.fields += len(facts)
     tally.problems += [f'second sync: not so: {fact}' for fact, held in facts.items() if not held]
     for kind, rows in before.items():

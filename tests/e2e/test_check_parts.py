@@ -114,6 +114,10 @@ class TestAfterChanges:
         }
         before['disk'] = {'pve:alpha/guest/101/disk/scsi0': {'size': 1}}
         before['backup'] = {'pve:alpha/storage/pbs1/backup/x': {'guest_id': 101}}
+        before['replication'] = {
+            'pve:alpha/replication/101-0': {'guest_id': 101, 'disabled': False, 'tags': ['proxbox']},
+            'pve:bravo/replication/101-0': {'guest_id': 101, 'disabled': False, 'tags': ['proxbox']},
+        }
         before['interface'] = {'pve:bravo/node/bravo-pve2/if/vmbr0': {'name': 'vmbr0'}}
         before['task'] = {'pve:alpha/task/UPID:1': {'node': 'alpha-pve1'}}
         expected = after_changes({kind: {} for kind in KINDS}, before, change)
@@ -122,3 +126,5 @@ class TestAfterChanges:
         assert expected['vm']['pve:bravo/guest/200'] == before['vm']['pve:bravo/guest/200']
         assert 'pve:alpha/guest/101/disk/scsi0' in expected['disk'] and not expected['backup']
         assert expected['interface'] and expected['task']
+        assert list(expected['replication']) == ['pve:alpha/replication/101-0']  # VMIDs are per cluster
+        assert expected['replication']['pve:alpha/replication/101-0']['disabled'] is True
