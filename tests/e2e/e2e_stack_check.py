@@ -22,6 +22,7 @@ Exit status 0 when every check held, 1 otherwise; tests/e2e/test_e2e_stack.py ru
 
 import argparse
 import os
+import signal
 import ssl
 import sys
 import tempfile
@@ -41,7 +42,7 @@ from tests.e2e.compare import Tally, compare, diff, sample_guests  # noqa: E402
 from tests.e2e.observed import latest_changes, object_changes, observe  # noqa: E402
 from tests.e2e.oracle import KINDS, expect  # noqa: E402
 from tests.e2e.scenario import after_changes, change_fleet, check_changes  # noqa: E402
-from tests.fullupdate.stack import API_KEY, CLAIM_KEY, LiveStack  # noqa: E402
+from tests.fullupdate.stack import API_KEY, CLAIM_KEY, LiveStack, alive  # noqa: E402
 
 __all__ = ('DEFAULT_VERSIONS', 'Report', 'run_check')
 
@@ -224,6 +225,7 @@ def left_behind(stack: LiveStack, redis_base: int | None) -> list[str]:
             pass
         except PermissionError:
             left.append(f'process group of {name} ({process.pid})')
+    left += [f'process {pid} (left its group)' for pid, started in stack.strays.items() if alive(pid, started)]
     with stack._pg() as pg:
         if pg.execute('SELECT 1 FROM pg_database WHERE datname = %s', (stack.db_name,)).fetchone():
             left.append(f'database {stack.db_name}')
@@ -244,7 +246,7 @@ def run_check(versions: tuple[str, ...], guests: int, workdir: Path, say: Say = 
         with stack:
             claimed = stack.redis_base
             _scenario(stack, report, say)
-    except (RuntimeError, httpx.HTTPError, pynetbox.RequestError) as error:
+    except (RuntimeError, httpx.HTTPError, pynetbox.RequestError, KeyboardInterrupt) as error:
         report.tally.problems.append(f'stopped: {error}')
     finally:
         report.teardown = left_behind(stack, claimed)
@@ -274,6 +276,14 @@ def summary(report: Report) -> str:
     return '\n'.join(lines)
 
 
+class Terminated(RuntimeError):
+    pass
+
+
+def _terminated(*_: object) -> None:
+    raise Terminated('terminated (SIGTERM)')
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__.split('\n\n')[0], formatter_class=argparse.RawTextHelpFormatter
@@ -286,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     if len(versions) < 2 or args.guests < 6:
         parser.error('give at least two versions and six guests')
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix='proxbox-e2e-'))
+    # A terminated check (Ctrl-C, a CI timeout) still tears the stack down: SystemExit unwinds it.
+    signal.signal(signal.SIGTERM, _terminated)
     report = run_check(versions, args.guests, workdir, say=lambda text: print(f'[e2e] {text}', flush=True))  # noqa: T201
     print(summary(report))  # noqa: T201
     print(f'logs: {workdir}')  # noqa: T201

@@ -24,7 +24,7 @@ import httpx
 import psycopg
 import redis
 
-__all__ = ('API_KEY', 'LiveStack', 'free_port')
+__all__ = ('API_KEY', 'LiveStack', 'alive', 'descendants', 'free_port')
 
 API_KEY = 'live-stack-proxbox-api-key-0123456789'
 BOOTSTRAP = Path(__file__).with_name('stack_bootstrap.py')
@@ -32,6 +32,39 @@ TEMPLATE_DB = 'proxbox_tmpl_nb473'
 # Redis database pairs (tasks, caching) a stack may claim; 0/1 are NetBox's defaults.
 REDIS_BASES = (2, 4, 6, 8, 10)
 CLAIM_KEY = 'proxbox:live-stack-claim'
+
+
+def _proc_stat(pid: int) -> tuple[int, int] | None:
+    """(parent pid, start time) of a live process, from Linux's /proc; None when it is gone (or a zombie)."""
+    try:
+        fields = Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return None if fields[0] in ('Z', 'X') else (int(fields[1]), int(fields[19]))
+
+
+def descendants(roots: list[int]) -> dict[int, int]:
+    """Every live descendant of `roots` with its start time (empty where there is no /proc). RQ's
+    work horse, for one, runs in a process group of its own, out of reach of the worker's group."""
+    children: dict[int, list[tuple[int, int]]] = {}
+    for entry in Path('/proc').glob('[0-9]*'):
+        stat = _proc_stat(int(entry.name))
+        if stat is not None:
+            children.setdefault(stat[0], []).append((int(entry.name), stat[1]))
+    found: dict[int, int] = {}
+    todo = list(roots)
+    while todo:
+        for child, started in children.get(todo.pop(), []):
+            if child not in found:
+                found[child] = started
+                todo.append(child)
+    return found
+
+
+def alive(pid: int, started: int) -> bool:
+    """The process `pid` that started at `started` is still there (not a recycled pid)."""
+    stat = _proc_stat(pid)
+    return stat is not None and stat[1] == started
 
 
 def free_port() -> int:
@@ -63,6 +96,7 @@ class LiveStack:
         self.api_url = f'http://127.0.0.1:{self.api_port}/'
         self.info: dict[str, Any] = {}
         self.sims: dict[str, dict[str, Any]] = {}
+        self.strays: dict[int, int] = {}  # descendants that left their group (pid -> start time)
 
     # -- lifecycle ------------------------------------------------------------------------------
     def __enter__(self) -> 'LiveStack':
@@ -95,6 +129,7 @@ class LiveStack:
         self._wait('rqworker', self._worker_ready, timeout=300)
 
     def stop(self) -> None:
+        self.strays = descendants([process.pid for process in self.processes.values() if process.poll() is None])
         for name, process in self.processes.items():
             if process.poll() is None:
                 try:
@@ -108,6 +143,12 @@ class LiveStack:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=5)
+        for pid, started in self.strays.items():  # e.g. a work horse still running a sync
+            if alive(pid, started):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
         self._drop_database()
         self._release_redis()
 
