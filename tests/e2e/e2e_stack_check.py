@@ -39,7 +39,7 @@ import httpx  # noqa: E402
 import pynetbox  # noqa: E402
 
 from tests.e2e.compare import Tally, compare, diff, sample_guests  # noqa: E402
-from tests.e2e.observed import latest_changes, object_changes, observe  # noqa: E402
+from tests.e2e.observed import latest_changes, observe, synced_changes  # noqa: E402
 from tests.e2e.oracle import KINDS, expect  # noqa: E402
 from tests.e2e.scenario import after_changes, change_fleet, check_changes  # noqa: E402
 from tests.fullupdate.stack import API_KEY, CLAIM_KEY, LiveStack, alive  # noqa: E402
@@ -48,8 +48,8 @@ __all__ = ('DEFAULT_VERSIONS', 'Report', 'run_check')
 
 DEFAULT_VERSIONS = ('7.4', '8.3', '9.0')
 DEFAULT_GUESTS = 12
-RUN_RECORD = 'netbox_proxbox.syncrun'
 Say = Callable[[str], None]
+State = dict[str, dict[str, dict[str, Any]]]
 
 
 @dataclass
@@ -61,8 +61,7 @@ class Report:
     changes: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> added/removed/changed in sync 2
     writes: list[int] = field(default_factory=list)  # per Full Update
     warnings: list[list[str]] = field(default_factory=list)  # per Full Update
-    changelog_third: int = -1  # changelog entries for synced objects the third Full Update added
-    run_records: int = 0  # and for its own run record
+    changelog: list[int] = field(default_factory=list)  # changelog entries per Full Update, but its run record
     seconds: float = 0.0
     teardown: list[str] = field(default_factory=list)  # what was left behind
 
@@ -173,44 +172,61 @@ def _count(report: Report, seen: dict[str, Any]) -> None:
         report.counts.setdefault(kind, []).append(len(seen[kind]))
 
 
-def _scenario(stack: LiveStack, report: Report, say: Say) -> None:
-    report.clusters = configure(stack)
-    api = pynetbox.api(stack.url, token=stack.info['tokens']['admin'])
-    say(f'stack up; endpoints {", ".join(report.clusters)} created through the REST API; first Full Update')
-    first = full_update(stack, 'button')
+def _sync(stack: LiveStack, api: pynetbox.api, via: str, report: Report) -> None:
+    """One Full Update; records its writes, warnings and changelog entries (besides its run record)."""
+    logged = synced_changes(api)
+    run = full_update(stack, via)
+    report.changelog.append(synced_changes(api) - logged)
+    report.writes.append(writes(run, report))
+    if report.changelog[-1] != report.writes[-1]:  # each write is one change NetBox logs
+        report.tally.problems.append(
+            f'Full Update {len(report.writes)}: {report.writes[-1]} writes reported, '
+            f"{report.changelog[-1]} entries in NetBox's changelog"
+        )
+
+
+def _first(stack: LiveStack, api: pynetbox.api, report: Report) -> State:
+    _sync(stack, api, 'button', report)
     world, networks = ground_truth(stack, report.clusters)
     before = observe(api)
     compare(expect(world, networks), before, sample_guests(world), report.tally, 'first sync')
-    report.writes.append(writes(first, report))
     _count(report, before)
+    return before
 
-    say('changing the fleet; second Full Update')
+
+def _second(stack: LiveStack, api: pynetbox.api, report: Report, before: State) -> None:
     pick = report.clusters[1] if len(report.clusters) > 2 else report.clusters[0]
+    world, _ = ground_truth(stack, report.clusters)
     change = change_fleet(stack, world, pick, report.clusters[-1])
-    second = full_update(stack, 'api')
+    _sync(stack, api, 'api', report)
     world, networks = ground_truth(stack, report.clusters)
     after = observe(api)
     expected = after_changes(expect(world, networks), before, change)
     compare(expected, after, sample_guests(world, change.sample_keys()), report.tally, 'second sync')
     delta = diff(before, after)
     check_changes(change, before, after, delta, report.tally)
-    report.writes.append(writes(second, report))
     report.changes = {kind: {what: len(keys) for what, keys in parts.items()} for kind, parts in delta.items()}
     _count(report, after)
 
-    say('third Full Update of the unchanged fleet')
-    logged = object_changes(api)
-    third = full_update(stack, 'button')
-    entries = latest_changes(api, object_changes(api) - logged)
-    # The run's own record (who started it, when) is the one entry a run adds by design.
-    synced = [entry for entry in entries if RUN_RECORD not in entry]
-    report.changelog_third, report.run_records = len(synced), len(entries) - len(synced)
-    report.writes.append(writes(third, report))
-    if synced or report.writes[-1] or report.run_records != 1:
-        report.tally.problems.append(
-            f'third sync: {report.writes[-1]} writes, changelog entries (expected only the run record): {entries}'
-        )
+
+def _third(stack: LiveStack, api: pynetbox.api, report: Report) -> None:
+    """Nothing changed: no write, and no changelog entry but the run's own record."""
+    _sync(stack, api, 'button', report)
+    if report.writes[-1] or report.changelog[-1]:
+        entries = latest_changes(api, report.changelog[-1] + 1)
+        report.tally.problems.append(f'third sync: {report.writes[-1]} writes, changelog entries {entries}')
     _count(report, observe(api))
+
+
+def _scenario(stack: LiveStack, report: Report, say: Say) -> None:
+    report.clusters = configure(stack)
+    api = pynetbox.api(stack.url, token=stack.info['tokens']['admin'])
+    say(f'stack up; endpoints {", ".join(report.clusters)} created through the REST API; first Full Update')
+    before = _first(stack, api, report)
+    say('changing the fleet; second Full Update')
+    _second(stack, api, report, before)
+    say('third Full Update of the unchanged fleet')
+    _third(stack, api, report)
 
 
 def left_behind(stack: LiveStack, redis_base: int | None) -> list[str]:
@@ -263,10 +279,7 @@ def summary(report: Report) -> str:
         lines.append(f'{kind:<16}{row}{change.get("added", 0):>7}{change.get("removed", 0):>8}'
                      f'{change.get("changed", 0):>8}')  # fmt: skip
     lines.append(f'objects asserted {report.tally.objects}, field values compared {report.tally.fields}')
-    lines.append(
-        f'writes per Full Update {report.writes}; changelog entries from the third: {report.changelog_third} '
-        f'for synced objects, {report.run_records} for its run record'
-    )
+    lines.append(f'writes per Full Update {report.writes}; changelog entries {report.changelog} (+1 run record each)')
     for number, messages in enumerate(report.warnings, start=1):
         lines += [f'  warning (Full Update {number}): {message}' for message in messages[:10]]
     lines.append(f'left behind after teardown: {", ".join(report.teardown) or "nothing"}')

@@ -10,7 +10,7 @@ from typing import Any
 
 import pynetbox
 
-__all__ = ('latest_changes', 'object_changes', 'observe')
+__all__ = ('RUN_RECORD', 'latest_changes', 'observe', 'synced_changes')
 
 Row = dict[str, Any]
 
@@ -120,9 +120,14 @@ def observe(api: pynetbox.api) -> dict[str, dict[str, Row]]:
     return seen
 
 
-def object_changes(api: pynetbox.api) -> int:
-    """How many entries NetBox's changelog holds."""
-    return int(api.core.object_changes.count())
+RUN_RECORD = 'netbox_proxbox.syncrun'
+
+
+def synced_changes(api: pynetbox.api) -> int:
+    """How many entries NetBox's changelog holds, leaving out the sync runs' own records (a run
+    records who started it: one entry per run, by design)."""
+    changes = api.core.object_changes
+    return int(changes.count()) - int(changes.count(changed_object_type=RUN_RECORD))
 
 
 def latest_changes(api: pynetbox.api, count: int) -> list[str]:

@@ -19,5 +19,5 @@ def test_stack_across_proxmox_versions(tmp_path: Path) -> None:
     report = run_check(DEFAULT_VERSIONS, DEFAULT_GUESTS, tmp_path, say=lambda _text: None)
     assert report.ok, summary(report)
     assert report.writes[0] > 0 and report.writes[1] > 0 and report.writes[2] == 0
-    assert report.changelog_third == 0
+    assert report.changelog[2] == 0
     assert all(count > 0 for kind, counts in report.counts.items() for count in counts[:1]), report.counts
