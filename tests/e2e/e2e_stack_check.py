@@ -290,7 +290,7 @@ def summary(report: Report) -> str:
 
 
 class Terminated(RuntimeError):
-    pass
+    """SIGTERM, raised where the check is: the stack is unwound and stopped as for any failure."""
 
 
 def _terminated(*_: object) -> None:
@@ -309,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     if len(versions) < 2 or args.guests < 6:
         parser.error('give at least two versions and six guests')
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix='proxbox-e2e-'))
-    # A terminated check (Ctrl-C, a CI timeout) still tears the stack down: SystemExit unwinds it.
+    # A terminated check (a CI timeout, kill) tears the stack down like any failure, and still reports.
     signal.signal(signal.SIGTERM, _terminated)
     report = run_check(versions, args.guests, workdir, say=lambda text: print(f'[e2e] {text}', flush=True))  # noqa: T201
     print(summary(report))  # noqa: T201
