@@ -11,6 +11,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -19,9 +20,14 @@ from .errors import SimError
 from .faults import parse_fault
 from .fleet import Fleet
 from .server.runner import Endpoint, SimServer
-from .spec import FleetSpec
+from .spec import DEFAULT_EPOCH, FleetSpec
 
 __all__ = ['build_parser', 'endpoints_document', 'main']
+
+
+def _epoch(text: str) -> int:
+    """``now`` (the current time, whole seconds) or seconds since 1970."""
+    return int(time.time()) if text == 'now' else int(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,6 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
     fleet.add_argument('--seed', type=int, default=1, help='generation and fault seed (default 1)')
     fleet.add_argument('--pve-version', default='8.3', help='emulated release: 7.4, 8.0-8.4, 9.0, 9.1[.N]')
     fleet.add_argument('--password', default='proxbox', help='root@pam password for ticket auth')
+    fleet.add_argument(
+        '--first-index', type=int, default=0, help='position of the first endpoint (default 0: alpha, 10.1.0.0/16)'
+    )
+    fleet.add_argument(
+        '--epoch', type=_epoch, default=DEFAULT_EPOCH, help="logical clock start, epoch seconds or 'now' (2026-01-01)"
+    )
     server = parser.add_argument_group('server')
     server.add_argument('--host', default='127.0.0.1', help='listen address (default 127.0.0.1)')
     server.add_argument('--port', type=int, default=0, help='first port; one per endpoint (default 0: any free)')
@@ -89,6 +101,8 @@ def _fleet(args: argparse.Namespace) -> Fleet:
         pve_version=args.pve_version,
         lxc_share=args.lxc_share,
         password=args.password,
+        first_index=args.first_index,
+        epoch=args.epoch,
     )
     fleet = Fleet(spec)
     fleet.set_faults([parse_fault(text) for text in args.fault])

@@ -7,9 +7,10 @@ from typing import Any
 
 from .version import PveVersion
 
-__all__ = ['FleetSpec']
+__all__ = ['DEFAULT_EPOCH', 'FleetSpec']
 
 MAX_ENDPOINTS = 250  # each endpoint gets its own 10.<n>.0.0/16
+DEFAULT_EPOCH = 1767225600  # 2026-01-01T00:00Z
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +19,10 @@ class FleetSpec:
 
     ``nodes`` is per cluster; ``guests`` is the fleet total, spread over every node
     (cluster members and standalone nodes alike). The same spec always gives the same world.
+    ``first_index`` is the position of the first endpoint: its name and address range, so that
+    several simulators (one per emulated release, say) serve distinct clusters side by side.
+    ``epoch`` is the logical clock's start: backups, snapshots and tasks are dated just before it
+    (pass the current time for a fleet whose recent history falls in a sync's task window).
     """
 
     seed: int = 1
@@ -29,13 +34,19 @@ class FleetSpec:
     lxc_share: float = 0.3  # fraction of guests that are containers
     token_id: str = 'root@pam!proxbox'
     password: str = 'proxbox'
+    first_index: int = 0
+    epoch: int = DEFAULT_EPOCH
 
     def __post_init__(self) -> None:
         PveVersion.parse(self.pve_version)
         if self.clusters < 0 or self.standalone < 0 or self.clusters + self.standalone < 1:
             raise ValueError('a fleet needs at least one cluster or standalone node')
-        if self.clusters + self.standalone > MAX_ENDPOINTS:
-            raise ValueError(f'at most {MAX_ENDPOINTS} clusters and standalone nodes together')
+        if self.first_index < 0:
+            raise ValueError('first_index must not be negative')
+        if self.first_index + self.clusters + self.standalone > MAX_ENDPOINTS:
+            raise ValueError(f'at most {MAX_ENDPOINTS} clusters and standalone nodes together (from first_index)')
+        if self.epoch < 0:
+            raise ValueError('epoch must be a time in seconds since 1970')
         if self.nodes < 1 or self.nodes > 64:
             raise ValueError('nodes per cluster must be between 1 and 64')
         if self.guests < 0 or self.guests > 200_000:

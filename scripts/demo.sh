@@ -35,7 +35,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-python -m proxmox_sim --clusters 1 --nodes 3 --standalone 1 --guests "$GUESTS" --seed 7 --quiet \
+python -m proxmox_sim --clusters 1 --nodes 3 --standalone 1 --guests "$GUESTS" --seed 7 --epoch now --quiet \
     --write-endpoints "$SIM_FILE" >"$LOGS/simulator.log" 2>&1 &
 pids+=($!)
 PROXBOX_API_API_KEY=$API_KEY PROXBOX_API_PORT=$API_PORT PROXBOX_API_HOST=$BIND proxbox-api >"$LOGS/proxbox-api.log" 2>&1 &

@@ -16,8 +16,9 @@ __all__ = ['allocate_address', 'generate', 'make_backup', 'make_guest', 'make_ta
 def generate(spec: FleetSpec) -> list[Cluster]:
     """Build every cluster, then every standalone node, and spread the guests over all their nodes."""
     clusters: list[Cluster] = []
-    for index in range(spec.clusters + spec.standalone):
-        standalone = index >= spec.clusters
+    first = spec.first_index
+    for index in range(first, first + spec.clusters + spec.standalone):
+        standalone = index - first >= spec.clusters
         rng = random.Random(f'{spec.seed}:{index}')
         cluster = build_cluster(
             rng,
@@ -28,6 +29,7 @@ def generate(spec: FleetSpec) -> list[Cluster]:
             token_id=spec.token_id,
             password=spec.password,
         )
+        cluster.epoch = spec.epoch
         clusters.append(cluster)
     shares = _guest_shares(spec, clusters)
     for cluster, share in zip(clusters, shares, strict=True):

@@ -24,7 +24,7 @@ import httpx
 import psycopg
 import redis
 
-__all__ = ('API_KEY', 'LiveStack', 'free_port')
+__all__ = ('API_KEY', 'LiveStack', 'alive', 'descendants', 'free_port')
 
 API_KEY = 'live-stack-proxbox-api-key-0123456789'
 BOOTSTRAP = Path(__file__).with_name('stack_bootstrap.py')
@@ -32,6 +32,39 @@ TEMPLATE_DB = 'proxbox_tmpl_nb473'
 # Redis database pairs (tasks, caching) a stack may claim; 0/1 are NetBox's defaults.
 REDIS_BASES = (2, 4, 6, 8, 10)
 CLAIM_KEY = 'proxbox:live-stack-claim'
+
+
+def _proc_stat(pid: int) -> tuple[int, int] | None:
+    """(parent pid, start time) of a live process, from Linux's /proc; None when it is gone (or a zombie)."""
+    try:
+        fields = Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return None if fields[0] in ('Z', 'X') else (int(fields[1]), int(fields[19]))
+
+
+def descendants(roots: list[int]) -> dict[int, int]:
+    """Every live descendant of `roots` with its start time (empty where there is no /proc). RQ's
+    work horse, for one, runs in a process group of its own, out of reach of the worker's group."""
+    children: dict[int, list[tuple[int, int]]] = {}
+    for entry in Path('/proc').glob('[0-9]*'):
+        stat = _proc_stat(int(entry.name))
+        if stat is not None:
+            children.setdefault(stat[0], []).append((int(entry.name), stat[1]))
+    found: dict[int, int] = {}
+    todo = list(roots)
+    while todo:
+        for child, started in children.get(todo.pop(), []):
+            if child not in found:
+                found[child] = started
+                todo.append(child)
+    return found
+
+
+def alive(pid: int, started: int) -> bool:
+    """The process `pid` that started at `started` is still there (not a recycled pid)."""
+    stat = _proc_stat(pid)
+    return stat is not None and stat[1] == started
 
 
 def free_port() -> int:
@@ -42,11 +75,18 @@ def free_port() -> int:
 
 class LiveStack:
     def __init__(
-        self, workdir: Path, fleets: dict[str, list[str]], name: str = 'stack', skip: tuple[str, ...] = ()
+        self,
+        workdir: Path,
+        fleets: dict[str, list[str]],
+        name: str = 'stack',
+        skip: tuple[str, ...] = (),
+        configure: bool = True,
     ) -> None:
         self.workdir = workdir
         self.fleets = fleets
         self.skip = skip  # simulated endpoints left out of Proxbox
+        # False: only users and tokens; the caller creates the endpoints (through the REST API, say).
+        self.configure = configure
         self.db_name = f'{os.environ.get("NETBOX_TEST_DB_NAME", "test_netbox")}_{name}'
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.logs: list[Any] = []
@@ -57,6 +97,7 @@ class LiveStack:
         self.api_url = f'http://127.0.0.1:{self.api_port}/'
         self.info: dict[str, Any] = {}
         self.sims: dict[str, dict[str, Any]] = {}
+        self.strays: dict[int, int] = {}  # descendants that left their group (pid -> start time)
 
     # -- lifecycle ------------------------------------------------------------------------------
     def __enter__(self) -> 'LiveStack':
@@ -89,6 +130,7 @@ class LiveStack:
         self._wait('rqworker', self._worker_ready, timeout=300)
 
     def stop(self) -> None:
+        self.strays = descendants([process.pid for process in self.processes.values() if process.poll() is None])
         for name, process in self.processes.items():
             if process.poll() is None:
                 try:
@@ -102,6 +144,12 @@ class LiveStack:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=5)
+        for pid, started in self.strays.items():  # e.g. a work horse still running a sync
+            if alive(pid, started):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
         for log in self.logs:
             log.close()
         self.logs.clear()
@@ -206,6 +254,7 @@ class LiveStack:
             'api_key': API_KEY,
             'sims': {fleet: str(self.workdir / f'sim-{fleet}.json') for fleet in self.fleets},
             'skip': list(self.skip),
+            'configure': self.configure,
         }
         (self.workdir / 'bootstrap.json').write_text(json.dumps(config))
         out = subprocess.run(
@@ -240,8 +289,8 @@ class LiveStack:
         """Call the simulator's control API (/_sim) on the port of one cluster (its changes go there)."""
         endpoint = self.sim_endpoint(name)
         headers = {'Authorization': f'PVEAPIToken={endpoint["token_id"]}={endpoint["token_secret"]}'}
-        verify = ssl.create_default_context(cafile=endpoint['cert_path'])
-        with httpx.Client(verify=verify, headers=headers, timeout=30) as client:
+        trust = ssl.create_default_context(cafile=endpoint['cert_path'])
+        with httpx.Client(verify=trust, headers=headers, timeout=30) as client:
             response = client.request(method, f'https://127.0.0.1:{endpoint["port"]}/_sim{path}', **kwargs)
             response.raise_for_status()
             return response.json()['data']

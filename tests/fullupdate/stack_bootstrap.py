@@ -2,6 +2,7 @@
 # users and tokens, and Proxbox pointed at the stack's proxbox-api and simulators. Prints one
 # JSON line: {"tokens": {...}, "endpoints": {name: id}, "users": {...}}.
 #
+# With "configure": false only the users and tokens are made (the caller creates the endpoints).
 # Users: admin (superuser); sync (the sync user: view/add/change/delete on what Proxbox keeps);
 # viewer (may view sync runs and endpoints, may not start syncs); operator (may run syncs and view
 # runs and endpoints); nobody (no permission at all: a NetBox token "without needed permissions").
@@ -50,10 +51,11 @@ viewable = types('netbox_proxbox.syncrun', 'netbox_proxbox.proxmoxendpoint', 'co
 grant(User.objects.get(username='viewer'), 'stack viewer', ['view'], viewable)
 grant(User.objects.get(username='operator'), 'stack operator', ['view', 'run_sync'], viewable)
 
-NetBoxEndpoint.objects.create(url=config['netbox_url'], token=tokens['sync'], verify_ssl=False)
-FastAPIEndpoint.objects.create(url=config['api_url'], api_key=config['api_key'], timeout=15)
 endpoints = {}
-for path in config['sims'].values():
+if config.get('configure', True):
+    NetBoxEndpoint.objects.create(url=config['netbox_url'], token=tokens['sync'], verify_ssl=False)
+    FastAPIEndpoint.objects.create(url=config['api_url'], api_key=config['api_key'], timeout=15)
+for path in config['sims'].values() if config.get('configure', True) else ():
     for ep in json.loads(Path(path).read_text())['endpoints']:
         if ep['cluster'] in config.get('skip', ()):
             continue

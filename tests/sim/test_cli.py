@@ -67,3 +67,11 @@ def test_main_rejects_bad_sizes(capsys: pytest.CaptureFixture[str]) -> None:
 def test_parser_defaults() -> None:
     args = build_parser().parse_args([])
     assert (args.clusters, args.nodes, args.guests, args.port, args.pve_version) == (1, 3, 30, 0, '8.3')
+    assert (args.first_index, args.epoch) == (0, 1767225600)
+
+
+def test_parser_first_index_and_epoch_now() -> None:
+    before = int(time.time())
+    args = build_parser().parse_args(['--first-index', '2', '--epoch', 'now'])
+    assert args.first_index == 2 and before <= args.epoch <= int(time.time())
+    assert build_parser().parse_args(['--epoch', '1800000000']).epoch == 1800000000

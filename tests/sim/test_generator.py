@@ -111,9 +111,44 @@ def test_ten_thousand_guests() -> None:
     assert {guest.node for guest in cluster.guests.values()} == set(cluster.nodes)
 
 
+def test_first_index_places_the_fleet_further_along() -> None:
+    """Simulators started with distinct first indexes serve clusters with distinct names and subnets."""
+    first = Fleet(FleetSpec(seed=4, clusters=1, nodes=2, guests=6)).cluster()
+    third = Fleet(FleetSpec(seed=4, clusters=1, nodes=2, guests=6, first_index=2)).cluster()
+    assert (first.name, third.name) == ('alpha', 'charlie')
+    assert third.networks[0].ipv4_prefix.startswith('10.3.') and sorted(third.nodes) == ['charlie-pve1', 'charlie-pve2']
+    first_ips = {nic.ipv4 for guest in first.guests.values() for nic in guest.nics if nic.ipv4}
+    third_ips = {nic.ipv4 for guest in third.guests.values() for nic in guest.nics if nic.ipv4}
+    assert first_ips and third_ips and not first_ips & third_ips
+    solo = Fleet(FleetSpec(clusters=1, standalone=1, first_index=3)).clusters
+    assert sorted(solo) == ['delta', 'solo-echo']
+
+
+def test_epoch_dates_the_history() -> None:
+    """Backups, snapshots, tasks and changes are dated just before (or, for changes, after) the epoch."""
+    epoch = 1_900_000_000
+    fleet = Fleet(FleetSpec(seed=5, clusters=1, nodes=2, guests=10, epoch=epoch))
+    cluster = fleet.cluster()
+    assert cluster.epoch == epoch
+    assert all(epoch - 8 * 86400 < task.starttime < epoch for task in cluster.tasks)
+    assert all(epoch - 31 * 86400 < backup.ctime < epoch for backup in cluster.backups)
+    vmid = sorted(cluster.guests)[0]
+    fleet.add_snapshot(vmid, 'after-epoch')
+    assert cluster.tasks[-1].starttime > epoch
+
+
 @pytest.mark.parametrize(
     'bad',
-    [{'clusters': 0, 'standalone': 0}, {'nodes': 0}, {'guests': -1}, {'pve_version': '6.4'}, {'lxc_share': 2.0}],
+    [
+        {'clusters': 0, 'standalone': 0},
+        {'nodes': 0},
+        {'guests': -1},
+        {'pve_version': '6.4'},
+        {'lxc_share': 2.0},
+        {'first_index': -1},
+        {'first_index': 250},
+        {'epoch': -5},
+    ],
 )
 def test_spec_validation(bad: dict[str, object]) -> None:
     with pytest.raises(ValueError):
