@@ -86,6 +86,9 @@ class LogBuffer(logging.Handler):
         self._console: logging.Handler | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno < logging.INFO and not record.name.startswith('proxbox_api'):
+            # uvicorn's debug lines trace every WebSocket frame: kept, each sent line would log another.
+            return
         try:
             message = self.format(record)
         except Exception:  # a bad format string must not break logging

@@ -150,10 +150,12 @@ def api_routes():
     for pattern, entry in _patterns(API_NAMESPACE):
         callback = entry.callback
         view_class = getattr(callback, 'cls', None) or callback.view_class
-        actions = getattr(callback, 'actions', None)
-        if actions is None:  # a plain APIView: the methods it implements
+        actions = dict(getattr(callback, 'actions', None) or {})  # DRF adds "head" to its own at runtime
+        if not actions:  # a plain APIView: the methods it implements
             methods = CUSTOM.get(entry.name, (None, ('get',)))[1]
             actions = {method: method for method in methods if hasattr(view_class, method)}
+        if 'get' in actions:
+            actions.setdefault('head', actions['get'])
         for method, action in actions.items():
             yield Route(
                 API_NAMESPACE, entry.name, pattern, view_class, _model_of(view_class, entry), method,

@@ -178,3 +178,15 @@ def test_internal_errors_reveal_no_secret_nor_traceback(exploding_sync, caplog, 
     assert 'boom with ********' in logged  # the failure is logged, with its traceback, but scrubbed
     for value in SECRETS:
         assert value not in logged
+
+
+def test_log_buffer_keeps_no_websocket_frame_traces(caplog):
+    """uvicorn traces each WebSocket frame at DEBUG: kept, every line sent to a follower would log another."""
+    for name in ('proxbox_api', 'uvicorn.error'):
+        caplog.set_level(logging.DEBUG, logger=name)
+    with client(log_level='debug') as api:
+        buffer = api.app.state.logs
+        before = buffer.seq
+        logging.getLogger('uvicorn.error').debug('> TEXT %s', '{"seq": 1}')
+        logging.getLogger('proxbox_api').debug('kept at %s', 'debug')
+        assert [line['message'] for line in buffer.since(before)] == ['kept at debug']
