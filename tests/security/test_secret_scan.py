@@ -15,6 +15,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
 from django.contrib.auth import get_user_model
@@ -133,8 +134,13 @@ def collect_actions(scan, api, header, ui):
 
 
 def collect_service_log(scan, app):
-    """proxbox-api's kept log, and the same through the plugin's bridge (the log page's stream)."""
+    """proxbox-api's kept log and metrics, and the log through the plugin's bridge (the log page's stream)."""
     scan.add('log', 'proxbox-api buffer', app.state.logs.since(0))
+    api = ProxboxApi.from_settings()
+    for path in ('health', 'metrics'):
+        answer = httpx.get(f'{api.url}{path}', headers={'X-API-Key': api.api_key}, timeout=10)
+        assert answer.status_code == 200
+        scan.add('api', f'proxbox-api /{path}', answer.text)
     bridged = ''.join(log_event_stream(ProxboxApi.from_settings(), 0, max_seconds=3))
     assert 'sync' in bridged
     scan.add('sse', 'service log stream', bridged)
