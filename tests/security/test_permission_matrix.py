@@ -174,3 +174,37 @@ class APIMatrixTestCase(MatrixMixin, TestCase):
     @override_settings(**OPEN)
     def test_anonymous_reads_only_where_views_are_exempt(self):
         self.run_matrix({}, lambda route: route.access in (Access.READ, Access.INDEX))
+
+
+class GraphQLMatrixTestCase(MatrixMixin, TestCase):
+    """Every Proxbox list in GraphQL: nothing without a token or without view permission; view-only sees all."""
+
+    def lists(self):
+        from netbox.graphql.schema import schema
+
+        names = [f.name for f in schema.query.__strawberry_definition__.fields]
+        found = sorted(name for name in names if name.startswith('proxbox_') and name.endswith('_list'))
+        self.assertEqual(len(found), len(plugin_models()), found)
+        return found
+
+    def ask(self, header, name):
+        client = APIClient()
+        client.credentials(**header)
+        return client.post(reverse('graphql'), {'query': f'{{ {name} {{ id }} }}'}, format='json')
+
+    def seen(self, header):
+        answers = {name: self.ask(header, name) for name in self.lists()}
+        return {name: len((r.json().get('data') or {}).get(name) or []) for name, r in answers.items()}
+
+    def test_anonymous_is_refused(self):
+        for name in self.lists():
+            response = self.ask({}, name)  # NetBox's GraphQL view sends anonymous visitors to the login page
+            self.assertEqual((response.status_code, '/login/' in response.get('Location', '')), (302, True), name)
+
+    def test_no_permission_sees_nothing(self):
+        header = token_header(make_user('gql-none'))
+        self.assertEqual(set(self.seen(header).values()), {0})
+
+    def test_view_only_sees_everything(self):
+        header = token_header(make_user('gql-view', VIEW))
+        self.assertEqual(set(self.seen(header).values()), {1})
