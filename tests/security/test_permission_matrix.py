@@ -5,7 +5,8 @@ permission, a user who may only view, and a user with every permission (and, for
 user's read-only token): anonymous gets the login page (UI) or 403 (API); no permission gets 403;
 view-only reads but cannot change anything or trigger a sync; full permission does all. With
 NetBox's EXEMPT_VIEW_PERMISSIONS = ['*'] and LOGIN_REQUIRED = False, anonymous visitors read and
-nothing more.
+nothing more. GraphQL's Proxbox lists follow the same rules. (Creating and editing each model with
+full permission is pinned by the CRUD tests in tests/plugin.)
 """
 
 from django.test import Client, override_settings
