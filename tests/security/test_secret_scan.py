@@ -39,7 +39,7 @@ from tests.fullupdate.harness import free_port
 
 from .scan import Scan, Secrets, collect_api, collect_graphql, collect_pages, collect_records
 
-pytestmark = [pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @contextmanager
