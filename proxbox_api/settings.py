@@ -20,7 +20,9 @@ class ServiceSettings(BaseSettings):
     api_key: SecretStr = Field(
         default=SecretStr(DEFAULT_API_KEY), description='Key every caller sends as the X-API-Key header'
     )
-    development: bool = Field(default=False, description='Allow the default API key (never in production)')
+    development: bool = Field(
+        default=False, description='Allow the default API key and serve /docs and /redoc (never in production)'
+    )
     host: str = Field(default='127.0.0.1', description='Address uvicorn listens on')
     port: int = Field(default=8800, ge=1, le=65535)
     log_level: str = Field(default='info')

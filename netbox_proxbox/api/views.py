@@ -139,7 +139,8 @@ class FastAPIEndpointViewSet(NetBoxModelViewSet):
 
 
 class ProxboxPluginSettingsViewSet(NetBoxModelViewSet):
-    queryset = ProxboxPluginSettings.objects.all()
+    # The model has no default ordering (one row at most), and NetBox refuses to paginate an unordered list.
+    queryset = ProxboxPluginSettings.objects.order_by('pk')
     serializer_class = serializers.ProxboxPluginSettingsSerializer
     filterset_class = filtersets.ProxboxPluginSettingsFilterSet
 

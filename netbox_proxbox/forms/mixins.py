@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ('SecretField', 'WriteOnlySecretsFormMixin')
+from ..validators import validate_service_url
+
+__all__ = ('OmittedBooleansMixin', 'SecretField', 'ServiceURLField', 'WriteOnlySecretsFormMixin')
 
 
 class SecretField(forms.CharField):
@@ -35,3 +37,31 @@ class WriteOnlySecretsFormMixin:
                 if name in self.fields and not self.cleaned_data.get(name):
                     self.cleaned_data[name] = getattr(stored, name)
         return self.cleaned_data
+
+
+class ServiceURLField(forms.CharField):
+    """
+    The base URL of a service Proxbox calls, checked by `validate_service_url` (Django's URL field
+    would refuse `http://netbox:8080/`, accept ftp:// and credentials, and guess a missing scheme).
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault('label', _('URL'))
+        kwargs.setdefault('max_length', 500)
+        kwargs.setdefault('validators', [validate_service_url])
+        super().__init__(**kwargs)
+
+
+class OmittedBooleansMixin:
+    """
+    CSV import of new objects: a yes/no column that is left out takes the model's default (Django
+    reads a missing checkbox as "no", so omitting verify_ssl would turn TLS verification off).
+    """
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            for name, field in self.fields.items():
+                if isinstance(field, forms.BooleanField) and name not in self.data:
+                    self.cleaned_data[name] = self._meta.model._meta.get_field(name).get_default()
+        return cleaned

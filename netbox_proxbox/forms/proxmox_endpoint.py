@@ -16,7 +16,7 @@ from utilities.forms.widgets import DateTimePicker
 
 from ..models import ProxmoxEndpoint
 from ..models.proxmox_endpoint import default_sync_interval
-from .mixins import SecretField, WriteOnlySecretsFormMixin
+from .mixins import OmittedBooleansMixin, SecretField, WriteOnlySecretsFormMixin
 
 __all__ = (
     'ProxmoxEndpointBulkEditForm',
@@ -93,7 +93,7 @@ class ProxmoxEndpointFilterForm(PrimaryModelFilterSetForm):
     tag = TagFilterField(model)
 
 
-class ProxmoxEndpointImportForm(PrimaryModelImportForm):
+class ProxmoxEndpointImportForm(OmittedBooleansMixin, PrimaryModelImportForm):
     # Optional in CSV: an omitted column takes the model default.
     port = forms.IntegerField(label=_('Port'), required=False, min_value=1, max_value=65535)
     timeout = forms.IntegerField(label=_('Timeout'), required=False, min_value=1, max_value=600)

@@ -67,6 +67,8 @@ class ProxboxReplicationType(PrimaryObjectType):
 class ProxboxVMBackupType(PrimaryObjectType):
     storage: Annotated['ProxboxProxmoxStorageType', strawberry.lazy(_TYPES)] | None
     virtual_machine: VirtualMachineRef | None
+    # Bytes: a backup over 2 GiB overflows GraphQL's 32-bit Int.
+    size: BigInt | None
 
 
 @register_type(models.VMSnapshot, fields='__all__', filters=VMSnapshotFilter, pagination=True)

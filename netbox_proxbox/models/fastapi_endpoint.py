@@ -4,12 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 from netbox.models import PrimaryModel
 
-from .mixins import SingletonMixin, WriteOnlySecretsMixin, singleton_constraint
+from .mixins import ServiceURLMixin, SingletonMixin, WriteOnlySecretsMixin, singleton_constraint
 
 __all__ = ('FastAPIEndpoint',)
 
 
-class FastAPIEndpoint(SingletonMixin, WriteOnlySecretsMixin, PrimaryModel):
+class FastAPIEndpoint(ServiceURLMixin, SingletonMixin, WriteOnlySecretsMixin, PrimaryModel):
     """The proxbox-api sync service NetBox's background job calls."""
 
     secret_fields = ('api_key',)

@@ -3,12 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from netbox.models import PrimaryModel
 
-from .mixins import SingletonMixin, WriteOnlySecretsMixin, singleton_constraint
+from .mixins import ServiceURLMixin, SingletonMixin, WriteOnlySecretsMixin, singleton_constraint
 
 __all__ = ('NetBoxEndpoint',)
 
 
-class NetBoxEndpoint(SingletonMixin, WriteOnlySecretsMixin, PrimaryModel):
+class NetBoxEndpoint(ServiceURLMixin, SingletonMixin, WriteOnlySecretsMixin, PrimaryModel):
     """
     The NetBox the sync service writes to (usually this one), with the API token of a dedicated
     sync user, so NetBox's change log shows every change the sync makes under that user.

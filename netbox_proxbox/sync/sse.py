@@ -9,11 +9,13 @@ ends for good after its `run_finished`.
 """
 
 import json
+import logging
 import time
 
 from django.http import StreamingHttpResponse
 
 from ..choices import SyncStatusChoices
+from ..constants import SECRET_PLACEHOLDER
 from .runs import close_if_dead
 from .streams import RunEvent, RunStream
 
@@ -67,6 +69,24 @@ def run_event_stream(run, last_id=0, max_seconds=MAX_CONNECTION, clock=time.mono
             close_if_dead(run)  # a dead run gets its closing events; the next read picks them up
 
 
+class KeyHidingLogger(logging.LoggerAdapter):
+    """The websockets client's logger, minus the service key (it logs the handshake's headers at DEBUG)."""
+
+    def __init__(self, secret):
+        super().__init__(logging.getLogger('websockets.client'), {})
+        self.secret = secret
+
+    def log(self, level, msg, *args, **kwargs):
+        if self.isEnabledFor(level):
+            hidden = tuple(self._hide(arg) for arg in args)
+            self.logger.log(level, self._hide(msg), *hidden, **kwargs)
+
+    def _hide(self, value):
+        if self.secret and isinstance(value, str | bytes) and self.secret in str(value):
+            return str(value).replace(self.secret, SECRET_PLACEHOLDER)
+        return value
+
+
 def log_event_stream(api, last_id=0, max_seconds=MAX_CONNECTION, connect=None, clock=time.monotonic):
     """
     Yield proxbox-api's log lines after line `last_id` as SSE `log` events, bridged from its
@@ -81,7 +101,9 @@ def log_event_stream(api, last_id=0, max_seconds=MAX_CONNECTION, connect=None, c
     url = api.websocket_url(f'v1/logs/ws?after={last_id}')
     deadline = clock() + max_seconds
     try:
-        with connect(url, additional_headers={'X-API-Key': api.api_key}, open_timeout=api.timeout) as socket:
+        headers = {'X-API-Key': api.api_key}
+        quiet = KeyHidingLogger(api.api_key)
+        with connect(url, additional_headers=headers, open_timeout=api.timeout, logger=quiet) as socket:
             while (remaining := deadline - clock()) > 0:
                 try:
                     message = socket.recv(timeout=min(15, remaining))

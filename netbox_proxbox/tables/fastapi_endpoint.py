@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from netbox.tables import PrimaryModelTable, columns
 
 from ..models import FastAPIEndpoint
+from .columns import TLSColumn
 
 __all__ = ('FastAPIEndpointTable',)
 
@@ -12,7 +13,7 @@ __all__ = ('FastAPIEndpointTable',)
 class FastAPIEndpointTable(PrimaryModelTable):
     name = tables.Column(verbose_name=_('Name'), linkify=True)
     url = tables.Column(verbose_name=_('URL'))
-    verify_ssl = columns.BooleanColumn(verbose_name=_('Verify TLS'))
+    verify_ssl = TLSColumn(verbose_name=_('Verify TLS'))
     timeout = tables.Column(verbose_name=_('Timeout'))
     tags = columns.TagColumn(url_name='plugins:netbox_proxbox:fastapiendpoint_list')
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from netbox.tables import PrimaryModelTable, columns
 
 from ..models import NetBoxEndpoint
+from .columns import TLSColumn
 
 __all__ = ('NetBoxEndpointTable',)
 
@@ -12,7 +13,7 @@ __all__ = ('NetBoxEndpointTable',)
 class NetBoxEndpointTable(PrimaryModelTable):
     name = tables.Column(verbose_name=_('Name'), linkify=True)
     url = tables.Column(verbose_name=_('URL'))
-    verify_ssl = columns.BooleanColumn(verbose_name=_('Verify TLS'))
+    verify_ssl = TLSColumn(verbose_name=_('Verify TLS'))
     tags = columns.TagColumn(url_name='plugins:netbox_proxbox:netboxendpoint_list')
 
     class Meta(PrimaryModelTable.Meta):

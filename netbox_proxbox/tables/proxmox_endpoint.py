@@ -5,6 +5,7 @@ from netbox.tables import PrimaryModelTable, columns
 from tenancy.tables import TenancyColumnsMixin
 
 from ..models import ProxmoxEndpoint
+from .columns import TLSColumn
 
 __all__ = ('ProxmoxEndpointTable',)
 
@@ -16,7 +17,7 @@ class ProxmoxEndpointTable(TenancyColumnsMixin, PrimaryModelTable):
     username = tables.Column(verbose_name=_('Username'))
     token_name = tables.Column(verbose_name=_('Token'))
     auth_method = columns.ChoiceFieldColumn(verbose_name=_('Authentication'), orderable=False)
-    verify_ssl = columns.BooleanColumn(verbose_name=_('Verify TLS'))
+    verify_ssl = TLSColumn(verbose_name=_('Verify TLS'))
     enabled = columns.BooleanColumn(verbose_name=_('Enabled'))
     site = tables.Column(verbose_name=_('Site'), linkify=True)
     sync_interval = tables.Column(verbose_name=_('Sync interval (min)'))

@@ -26,6 +26,7 @@ __all__ = (
     'SyncRunEventsPanel',
     'SyncRunPanel',
     'SyncRunStageDurationsPanel',
+    'TLSAttr',
     'VMBackupPanel',
     'VMSnapshotPanel',
     'VMTaskHistoryPanel',
@@ -42,13 +43,19 @@ class SecretAttr(attrs.ObjectAttribute):
         return 'stored' if super().get_value(obj) else 'unset'
 
 
+class TLSAttr(attrs.ObjectAttribute):
+    """Whether the server certificate is verified; off is a warning badge, never just a cross."""
+
+    template_name = 'netbox_proxbox/attrs/tls.html'
+
+
 class ProxmoxEndpointPanel(panels.ObjectAttributesPanel):
     name = attrs.TextAttr('name')
     host = attrs.TextAttr('host', style='font-monospace')
     port = attrs.TextAttr('port')
     url = attrs.TextAttr('url', label=_('API URL'), style='font-monospace')
     enabled = attrs.BooleanAttr('enabled')
-    verify_ssl = attrs.BooleanAttr('verify_ssl', label=_('Verify TLS'))
+    verify_ssl = TLSAttr('verify_ssl', label=_('Verify TLS'))
     timeout = attrs.TextAttr('timeout', label=_('Timeout (seconds)'))
     site = attrs.RelatedObjectAttr('site', linkify=True)
     tenant = attrs.RelatedObjectAttr('tenant', linkify=True, grouped_by='group')
@@ -268,7 +275,7 @@ class NetBoxEndpointPanel(panels.ObjectAttributesPanel):
 
     name = attrs.TextAttr('name')
     url = attrs.TextAttr('url', label=_('URL'), style='font-monospace')
-    verify_ssl = attrs.BooleanAttr('verify_ssl', label=_('Verify TLS'))
+    verify_ssl = TLSAttr('verify_ssl', label=_('Verify TLS'))
     token = SecretAttr('token', label=_('API token'))
     description = attrs.TextAttr('description')
 
@@ -278,7 +285,7 @@ class FastAPIEndpointPanel(panels.ObjectAttributesPanel):
 
     name = attrs.TextAttr('name')
     url = attrs.TextAttr('url', label=_('URL'), style='font-monospace')
-    verify_ssl = attrs.BooleanAttr('verify_ssl', label=_('Verify TLS'))
+    verify_ssl = TLSAttr('verify_ssl', label=_('Verify TLS'))
     timeout = attrs.TextAttr('timeout', label=_('Timeout (seconds)'))
     api_key = SecretAttr('api_key', label=_('API key'))
     description = attrs.TextAttr('description')

@@ -4,23 +4,27 @@
 (``seq``), and fanning new ones out to subscribers. ``GET /v1/logs/ws?after=N`` (WebSocket, the
 ``X-API-Key`` header required) sends every kept line after ``N``, then each new one, as JSON
 ``{seq, time, level, logger, message}``. The NetBox plugin bridges it to its log page.
+
+Every line it keeps or prints is scrubbed of the service's key and of the secrets of the requests
+being served (``hiding``), tracebacks included: a log line never holds a secret.
 """
 
 import asyncio
 import hmac
 import logging
 import threading
-from collections import deque
-from collections.abc import Iterator
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect, status
 
+from ..events import Redactor
 from ..settings import ServiceSettings
 
-__all__ = ['LOGGERS', 'LogBuffer', 'router']
+__all__ = ['LOGGERS', 'LogBuffer', 'SecretFilter', 'router']
 
 # Loggers whose lines are kept: the service's own, and uvicorn's (start-up, errors, requests).
 LOGGERS = ('proxbox_api', 'uvicorn', 'uvicorn.access')
@@ -29,10 +33,51 @@ router = APIRouter()
 Line = dict[str, Any]
 
 
+class SecretFilter(logging.Filter):
+    """Rewrites a record's message and traceback with the secrets in use replaced by ``********``."""
+
+    def __init__(self, always: Iterable[str] = ()) -> None:
+        super().__init__()
+        self._always = [value for value in always if value]
+        self._in_use: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def hiding(self, secrets: Iterable[str]) -> Iterator[None]:
+        """Scrub these secrets too while the block runs (e.g. a sync request's tokens and passwords)."""
+        values = [value for value in secrets if value]
+        with self._lock:
+            self._in_use.update(values)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._in_use.subtract(values)
+                self._in_use = +self._in_use  # drop the ones no request uses any more
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        with self._lock:
+            redact = Redactor([*self._always, *self._in_use])
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string must not break logging
+            message = str(record.msg)
+        record.msg, record.args = redact(message), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        return True
+
+
 class LogBuffer(logging.Handler):
-    def __init__(self, capacity: int) -> None:
+    def __init__(self, capacity: int, secrets: SecretFilter | None = None) -> None:
         super().__init__(level=logging.DEBUG)
         self.setFormatter(logging.Formatter('%(message)s'))
+        self.secrets = secrets or SecretFilter()
+        self.addFilter(self.secrets)
         self.capacity = capacity
         self.lines: deque[Line] = deque(maxlen=capacity)
         self.seq = 0
@@ -41,6 +86,9 @@ class LogBuffer(logging.Handler):
         self._console: logging.Handler | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno < logging.INFO and not record.name.startswith('proxbox_api'):
+            # uvicorn's debug lines trace every WebSocket frame: kept, each sent line would log another.
+            return
         try:
             message = self.format(record)
         except Exception:  # a bad format string must not break logging
@@ -81,6 +129,7 @@ class LogBuffer(logging.Handler):
         if not own.handlers[:-1] and not logging.getLogger().handlers:
             # Nothing else prints the service's own lines (uvicorn configures only its loggers).
             self._console = logging.StreamHandler()
+            self._console.addFilter(self.secrets)
             self._console.setFormatter(logging.Formatter('%(levelname)s:     %(name)s: %(message)s'))
             own.addHandler(self._console)
 

@@ -7,6 +7,7 @@ plan as one last ``plan`` event (``{digest, operations, summary, warnings}``), a
 import asyncio
 import logging
 from collections.abc import AsyncIterator
+from contextlib import AbstractContextManager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
@@ -33,6 +34,13 @@ def _secrets(request: SyncRequest, settings: ServiceSettings) -> list[str]:
     for endpoint in request.endpoints:
         values.extend(endpoint.secrets())
     return values
+
+
+def _hiding(request: Request, secrets: list[str]) -> AbstractContextManager[None]:
+    """Keep the request's secrets out of the log (and, via request.state, out of a 500's body)."""
+    request.state.secrets = secrets
+    hiding: AbstractContextManager[None] = request.app.state.logs.secrets.hiding(secrets)
+    return hiding
 
 
 @router.get('/health')
@@ -70,7 +78,8 @@ async def _guarded_run(request: Request, body: SyncRequest, sink: EventSink) -> 
 async def sync(request: Request, body: SyncRequest, settings: Annotated[ServiceSettings, Depends(settings_dep)]) -> Any:
     sink = EventSink(Redactor(_secrets(body, settings)))
     try:
-        result = await _guarded_run(request, body, sink)
+        with _hiding(request, sink.redact.secrets):
+            result = await _guarded_run(request, body, sink)
     except StalePlanError as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
     return sink.redact(result.model_dump(mode='json'))
@@ -90,6 +99,11 @@ async def _stream(request: Request, body: SyncRequest, settings: ServiceSettings
 
 
 async def _run_for_stream(request: Request, body: SyncRequest, sink: EventSink, settings: ServiceSettings) -> None:
+    with _hiding(request, sink.redact.secrets):
+        await _relay_run(request, body, sink, settings)
+
+
+async def _relay_run(request: Request, body: SyncRequest, sink: EventSink, settings: ServiceSettings) -> None:
     try:
         result = await _guarded_run(request, body, sink)
         if result.plan is not None and (body.include_plan or body.dry_run):
@@ -106,9 +120,10 @@ async def _run_for_stream(request: Request, body: SyncRequest, sink: EventSink, 
 
 
 @router.post('/v1/endpoints/test', dependencies=[Authorized], response_model=EndpointCheckResult)
-async def endpoints_test(body: EndpointCheckRequest) -> EndpointCheckResult:
+async def endpoints_test(request: Request, body: EndpointCheckRequest) -> EndpointCheckResult:
     """Reachability and credentials of each Proxmox endpoint, with what is wrong in words."""
-    return await check_endpoints(request=body)
+    with _hiding(request, [secret for spec in body.endpoints for secret in spec.secrets()]):
+        return await check_endpoints(request=body)
 
 
 @router.post('/v1/sync/stream', dependencies=[Authorized])

@@ -33,7 +33,7 @@ def make_backups():
                 guest_id=100,
                 guest_type='qemu',
                 format='vma.zst',
-                size=1024**3,
+                size=5 * 1024**3,  # over 2 GiB: past GraphQL's 32-bit Int
                 creation_time=T0,
             ),
             VMBackup(

@@ -3,6 +3,7 @@ from rest_framework import serializers
 from netbox.api.serializers import PrimaryModelSerializer
 
 from ...models import FastAPIEndpoint
+from ...validators import validate_service_url
 from .mixins import WriteOnlySecretsSerializerMixin
 
 __all__ = ('FastAPIEndpointSerializer',)
@@ -10,7 +11,7 @@ __all__ = ('FastAPIEndpointSerializer',)
 
 class FastAPIEndpointSerializer(WriteOnlySecretsSerializerMixin, PrimaryModelSerializer):
     # `url` is the API object's own link in NetBox's REST API, so the endpoint's URL is `base_url`.
-    base_url = serializers.URLField(source='url', max_length=500)
+    base_url = serializers.CharField(source='url', max_length=500, validators=[validate_service_url])
     api_key = serializers.CharField(write_only=True, required=False, allow_blank=True, trim_whitespace=False)
 
     class Meta:
