@@ -112,6 +112,7 @@ class FaultCase:
         self.sync, self.ledger, self.name = sync, ledger, name
         self.expected: Inventory = {}
         self.expected_values: dict[str, Any] = {}
+        self.creates: dict[str, set[str]] = {}
 
     def baseline(self) -> SyncResult:
         result = self.sync()
@@ -129,14 +130,28 @@ class FaultCase:
         self.check('under fault')
         return result
 
+    def expect_creates(self) -> None:
+        """Proxmox changed: a fault-free dry run says which objects a clean sync creates (see `converge`)."""
+        preview = self.sync(dry_run=True)
+        assert preview.status == 'completed', preview.errors
+        for op in preview.plan.operations:
+            if op.action == 'create' and op.kind in self.expected:
+                self.creates.setdefault(op.kind, set()).add(op.key)
+
     def converge(self) -> SyncResult:
-        """Run without the fault: exactly the expected objects (same pks), then a run that writes nothing."""
+        """Run without the fault: exactly the expected objects (same pks; what `expect_creates` announced
+        exactly once), with the fault-free values when Proxmox did not change."""
         result = self.sync()
         assert result.status == 'completed', result.errors
         assert result.failures == []
         damage = self.check('after the fault')
         assert not damage
         now = inventory()
+        if self.creates:
+            for kind, keys in self.creates.items():
+                assert set(now[kind]) - set(self.expected[kind]) == keys, kind
+            self.expected, self.creates = now, {}
+            self.expected_values = values()
         assert now == self.expected, _diff(self.expected, now)
         assert values() == self.expected_values, _value_diff(self.expected_values, values())
         return result

@@ -1,0 +1,145 @@
+"""
+NetBox faults, injected by a proxy between proxbox-api and the real NetBox while a sync has
+something to write (Proxmox gained a guest and renamed one): bursts of 502/503, a bulk create whose
+answer never comes although NetBox committed it, a bulk create NetBox rejects for one object, and the
+sync user losing its permissions mid-run. Contract: the run reports exactly what failed, nothing
+Proxbox owns is lost, duplicated or deleted, and the next clean run converges to what a fault-free
+run creates (announced beforehand by a dry run), after which a run writes nothing.
+"""
+
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+
+from users.models import ObjectPermission, Token
+from virtualization.models import VirtualMachine
+
+from .proxy import FaultProxy
+
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+VMS = '/api/virtualization/virtual-machines/'
+WRITES = ('POST', 'PATCH', 'DELETE')
+
+
+@pytest.fixture
+def proxy(live_server: Any) -> Any:
+    with FaultProxy(live_server.url) as running:
+        yield running
+
+
+def change(fleet: Any, count: int = 2) -> list[int]:
+    """New guests (a bulk create of VMs and their parts) and a rename (an update) in Proxmox."""
+    added = [
+        fleet.add_guest('qemu', name=f'fault-{len(fleet.to_dict()["clusters"][0]["guests"])}') for _ in range(count)
+    ]
+    first = fleet.to_dict()['clusters'][0]['guests'][0]
+    fleet.rename_guest(first['vmid'], first['name'] + '-x')
+    return [guest.vmid for guest in added]
+
+
+def budget(limit: int, matches: Any, fault: Any) -> Any:
+    """A proxy rule that applies `fault` to the first `limit` requests `matches` accepts."""
+    used = []
+
+    def rule(method: str, path: str, body: Any) -> Any:
+        if len(used) < limit and matches(method, path, body):
+            used.append(path)
+            return fault(body) if callable(fault) else fault
+        return None
+
+    rule.used = used  # type: ignore[attr-defined]
+    return rule
+
+
+def bursts(case: Any, sync: Any, fleet: Any, proxy: Any) -> None:
+    """503 twice for writes and 502 twice for reads: within the retry budget, the run completes."""
+    change(fleet)
+    case.expect_creates()
+    writes = budget(2, lambda m, p, b: m in WRITES, ('status', 503))
+    reads = budget(2, lambda m, p, b: m == 'GET', ('status', 502))
+    proxy.fault = lambda m, p, b: writes(m, p, b) or reads(m, p, b)
+    result = case.under_fault(4)
+    proxy.fault = lambda m, p, b: None
+    assert len(writes.used) == 2 and len(reads.used) == 2
+    assert result.status == 'completed' and result.failures == [], result.failures
+    case.converge()
+
+
+def committed_then_timed_out(case: Any, sync: Any, fleet: Any, proxy: Any) -> None:
+    """NetBox commits the bulk create of VMs, the answer never arrives: the client finds them, no duplicate."""
+    vmids = change(fleet)
+    case.expect_creates()
+    rule = budget(1, lambda m, p, b: m == 'POST' and p == VMS, ('commit-then-hang', 4))
+    proxy.fault = rule
+    result = case.under_fault(options={'netbox_timeout': 2})
+    proxy.fault = lambda m, p, b: None
+    assert rule.used == [VMS]
+    assert result.status == 'completed' and result.failures == [], result.failures
+    for vmid in vmids:
+        assert VirtualMachine.objects.filter(custom_field_data__proxmox_vmid=vmid).count() == 1
+    case.converge()
+
+
+def one_object_rejected(case: Any, sync: Any, fleet: Any, proxy: Any) -> None:
+    """NetBox rejects one VM of a bulk create: the other is written, one failure says why, its parts wait."""
+    vmids = change(fleet)
+    case.expect_creates()
+
+    def spoil(body: Any) -> Any:
+        return ('rewrite', [{**body[0], 'name': ''}, *body[1:]])
+
+    proxy.fault = budget(1, lambda m, p, b: m == 'POST' and p == VMS and isinstance(b, list) and len(b) > 1, spoil)
+    result = case.under_fault()
+    proxy.fault = lambda m, p, b: None
+    assert result.status == 'partial'
+    (own, *parts) = result.failures
+    assert own['kind'] == 'virtualization.virtualmachine' and 'name' in own['error'], own
+    assert all(own['key'] in part['error'] for part in parts), parts
+    written = [vmid for vmid in vmids if VirtualMachine.objects.filter(custom_field_data__proxmox_vmid=vmid).exists()]
+    assert len(written) == len(vmids) - 1
+    case.converge()
+
+
+def test_netbox_faults(case: Any, sync: Any, fleet: Any, proxy: Any) -> None:
+    case.baseline()
+    sync.url = proxy.url
+    for fault in (bursts, committed_then_timed_out, one_object_rejected):
+        case.name = fault.__name__
+        fault(case, sync, fleet, proxy)
+    case.settled()
+
+
+def test_sync_user_loses_its_permission_mid_run(case: Any, sync: Any, fleet: Any, proxy: Any) -> None:
+    """The sync user's permission is revoked after its first write: the run fails what it could not
+    write with the permission to grant, deletes nothing, and converges once the permission is back."""
+    user = get_user_model().objects.create_user(username='restricted-sync', password='x')
+    token = Token.objects.create(user=user)
+    permission = ObjectPermission.objects.create(name='sync', actions=['view', 'add', 'change', 'delete'])
+    permission.users.add(user)
+    labels = ('dcim', 'ipam', 'virtualization', 'netbox_proxbox')
+    types = ContentType.objects.filter(app_label__in=labels) | ContentType.objects.filter(
+        app_label='extras', model__in=('tag', 'customfield')
+    )
+    permission.object_types.add(*types)
+    sync.token = (token.get_auth_header_prefix() + token.token).removeprefix('Bearer ')
+    case.baseline()
+    sync.url = proxy.url
+    change(fleet)
+    case.expect_creates()
+
+    def revoke() -> None:
+        permission.users.remove(user)
+        connection.close()  # the proxy thread's own connection
+
+    proxy.fault = budget(1, lambda m, p, b: m in WRITES, ('call', revoke))
+    result = case.under_fault()
+    proxy.fault = lambda m, p, b: None
+    assert result.status == 'partial' and result.failures
+    assert any('permission' in failure['error'] for failure in result.failures), result.failures
+    permission.users.add(user)
+    case.converge()
+    case.settled()
