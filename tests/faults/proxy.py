@@ -7,7 +7,8 @@ loopback port). Each request is offered to `proxy.fault(method, path, body)`, wh
 - `('commit-then-hang', seconds)`: forward it (NetBox commits), then hold the answer for `seconds`
   and close the connection: the client times out on a write that was in fact done;
 - `('rewrite', body)`: forward `body` instead (e.g. one object of a bulk write made invalid);
-- `('call', function)`: call `function()` (in the proxy's thread), then forward.
+- `('call', function)`: call `function()` (in the proxy's thread), then forward;
+- `('delay', seconds)`: wait, then forward (a slow NetBox).
 """
 
 import http.client
@@ -74,6 +75,8 @@ def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
                 body = json.dumps(fault[1]).encode()
             if fault is not None and fault[0] == 'call':
                 fault[1]()
+            if fault is not None and fault[0] == 'delay':
+                time.sleep(fault[1])
             headers = {k: v for k, v in self.headers.items() if k.lower() not in ('host', 'content-length')}
             headers['Content-Length'] = str(len(body))
             status, answer_headers, answer = proxy.forward(self.command, self.path, headers, body)

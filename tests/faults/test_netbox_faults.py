@@ -104,32 +104,13 @@ def one_object_rejected(case: Any, sync: Any, fleet: Any, proxy: Any) -> None:
     case.converge()
 
 
-def test_netbox_faults(case: Any, sync: Any, fleet: Any, proxy: Any) -> None:
-    case.baseline()
-    sync.url = proxy.url
-    for fault in (bursts, committed_then_timed_out, one_object_rejected):
-        case.name = fault.__name__
-        fault(case, sync, fleet, proxy)
-    case.settled()
-
-
-def test_sync_user_loses_its_permission_mid_run(case: Any, sync: Any, fleet: Any, proxy: Any) -> None:
-    """The sync user's permission is revoked after its first write: the run fails what it could not
-    write with the permission to grant, deletes nothing, and converges once the permission is back."""
-    user = get_user_model().objects.create_user(username='restricted-sync', password='x')
-    token = Token.objects.create(user=user)
-    permission = ObjectPermission.objects.create(name='sync', actions=['view', 'add', 'change', 'delete'])
-    permission.users.add(user)
-    labels = ('dcim', 'ipam', 'virtualization', 'netbox_proxbox')
-    types = ContentType.objects.filter(app_label__in=labels) | ContentType.objects.filter(
-        app_label='extras', model__in=('tag', 'customfield')
-    )
-    permission.object_types.add(*types)
-    sync.token = (token.get_auth_header_prefix() + token.token).removeprefix('Bearer ')
-    case.baseline()
-    sync.url = proxy.url
+def permission_lost_mid_run(case: Any, sync: Any, fleet: Any, proxy: Any) -> None:
+    """The sync user's permission is revoked before its first write reaches NetBox: the run fails what it
+    could not write, naming the permission to grant, deletes nothing, and converges once it is back."""
     change(fleet)
     case.expect_creates()
+    permission = ObjectPermission.objects.get(name='sync')
+    user = permission.users.get()
 
     def revoke() -> None:
         permission.users.remove(user)
@@ -139,7 +120,32 @@ def test_sync_user_loses_its_permission_mid_run(case: Any, sync: Any, fleet: Any
     result = case.under_fault()
     proxy.fault = lambda m, p, b: None
     assert result.status == 'partial' and result.failures
-    assert any('permission' in failure['error'] for failure in result.failures), result.failures
+    assert all('permission' in failure['error'] or 'not written' in failure['error'] for failure in result.failures)
+    assert any('needs the "add" permission' in failure['error'] for failure in result.failures), result.failures
     permission.users.add(user)
     case.converge()
+
+
+def restricted_token() -> str:
+    """A sync user with object permissions (not a superuser), as the docs tell people to make."""
+    user = get_user_model().objects.create_user(username='restricted-sync', password='x')
+    token = Token.objects.create(user=user)
+    permission = ObjectPermission.objects.create(name='sync', actions=['view', 'add', 'change', 'delete'])
+    permission.users.add(user)
+    labels = ('dcim', 'ipam', 'virtualization', 'netbox_proxbox')
+    types = ContentType.objects.filter(app_label__in=labels) | ContentType.objects.filter(
+        app_label='extras', model__in=('tag', 'customfield')
+    )
+    permission.object_types.add(*types)
+    return (token.get_auth_header_prefix() + token.token).removeprefix('Bearer ')
+
+
+def test_netbox_faults(case: Any, sync: Any, fleet: Any, proxy: Any) -> None:
+    """Each fault in turn on a Proxmox that changed, from the state the previous one converged to."""
+    sync.token = restricted_token()
+    case.baseline()
+    sync.url = proxy.url
+    for fault in (bursts, committed_then_timed_out, one_object_rejected, permission_lost_mid_run):
+        case.name = fault.__name__
+        fault(case, sync, fleet, proxy)
     case.settled()

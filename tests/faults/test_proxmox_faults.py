@@ -100,14 +100,6 @@ def dropped_connections(case: Any, sync: Any, fleet: Any) -> None:
     case.converge()
 
 
-def test_node_agent_and_network_faults(case: Any, sync: Any, fleet: Any) -> None:
-    case.baseline()
-    for fault in (node_offline_mid_read, agent_errors, agent_timeouts, slow_answers, dropped_connections):
-        case.name = fault.__name__
-        fault(case, sync, fleet)
-    case.settled()
-
-
 def token_revoked_mid_run(case: Any, sync: Any, fleet: Any) -> None:
     """The token is deleted in Proxmox while guests are being read: every later request gets 401."""
     endpoint = fleet.server.endpoints[0]
@@ -180,15 +172,16 @@ def ticket_expires_mid_run(case: Any, sync: Any, fleet: Any) -> None:
     case.converge()
 
 
-def test_credential_faults(case: Any, sync: Any, fleet: Any) -> None:
+FAULTS = (
+    node_offline_mid_read, agent_errors, agent_timeouts, slow_answers, dropped_connections, token_revoked_mid_run,
+    forbidden_subtree, silently_shorter_lists, cluster_name_unreadable, ticket_expires_mid_run,
+)  # fmt: skip
+
+
+def test_proxmox_faults(case: Any, sync: Any, fleet: Any) -> None:
+    """Each fault in turn, from the state the previous one converged to; then a run finds nothing to do."""
     case.baseline()
-    for fault in (
-        token_revoked_mid_run,
-        forbidden_subtree,
-        silently_shorter_lists,
-        cluster_name_unreadable,
-        ticket_expires_mid_run,
-    ):
+    for fault in FAULTS:
         case.name = fault.__name__
         fault(case, sync, fleet)
     case.settled()
