@@ -11,6 +11,7 @@ The fault runs use the most dangerous prune setting (delete, no grace period), s
 makes look gone from Proxmox would be deleted at once and caught.
 """
 
+import json
 import ssl
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -129,6 +130,10 @@ class FaultCase:
         self.ledger.fault(self.name, count)
         result = self.sync(**overrides)
         self.check('under fault')
+        told = result.model_dump_json() + json.dumps(self.sync.events, default=str)
+        endpoint = self.sync.fleet.server.endpoints[0]  # type: ignore[attr-defined]
+        for secret in (self.sync.token, endpoint.token_secret, endpoint.password):
+            assert secret not in told  # error messages built from a fault never carry a secret
         return result
 
     def expect_creates(self, result: SyncResult) -> None:

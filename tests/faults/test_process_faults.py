@@ -95,7 +95,7 @@ def slow_netbox(live_stack):
     netbox = only(live_stack, '/api/plugins/proxbox/endpoints/netbox/')
     path = f'/api/plugins/proxbox/endpoints/netbox/{netbox["id"]}/'
     with FaultProxy(live_stack.url) as proxy:
-        proxy.fault = lambda method, path, body: ('delay', 0.4) if method in ('POST', 'PATCH', 'DELETE') else None
+        proxy.fault = lambda method, path, body: ('delay', 1.0) if method in ('POST', 'PATCH', 'DELETE') else None
         assert live_stack.api('PATCH', path, json={'base_url': proxy.url + '/'}).status_code == 200
         try:
             yield proxy
@@ -111,7 +111,7 @@ def only(stack, path):
 
 
 def test_proxbox_api_killed_mid_apply(live_stack, slow_netbox, ledger):
-    grow(live_stack, SMALL, 25)
+    grow(live_stack, SMALL, 15)
     run_id = start(live_stack, endpoints=[SMALL])['run']['id']
     until_stage(live_stack, run_id, 'apply')
     live_stack.kill('proxbox-api')
@@ -128,7 +128,7 @@ def test_proxbox_api_killed_mid_apply(live_stack, slow_netbox, ledger):
 
 
 def test_worker_killed_mid_job(live_stack, slow_netbox, ledger):
-    grow(live_stack, SMALL, 25)
+    grow(live_stack, SMALL, 15)
     run_id = start(live_stack, endpoints=[SMALL])['run']['id']
     until_stage(live_stack, run_id, 'apply')
     live_stack.kill('rqworker')
