@@ -106,6 +106,20 @@ def one_object_rejected(case: Any, sync: Any, fleet: Any, proxy: Any) -> None:
     case.converge()
 
 
+def read_outage(case: Any, sync: Any, fleet: Any, proxy: Any) -> None:
+    """NetBox cannot list its VMs (503 past every retry): the run fails before writing anything, rather
+    than take what it could not read for missing and create it again."""
+    vmids = change(fleet)
+    proxy.fault = lambda m, p, b: ('status', 503) if m == 'GET' and p == VMS else None
+    result = case.under_fault()
+    proxy.fault = lambda m, p, b: None
+    assert result.status == 'failed' and result.writes == 0, result.errors
+    assert any('NetBox' in error and '503' in error for error in result.errors), result.errors
+    assert not VirtualMachine.objects.filter(custom_field_data__proxmox_vmid__in=vmids).exists()
+    case.expect_creates(case.sync(dry_run=True))
+    case.converge()
+
+
 def permission_lost_mid_run(case: Any, sync: Any, fleet: Any, proxy: Any) -> None:
     """The sync user's permission is revoked before its first write reaches NetBox: the run fails what it
     could not write, naming the permission to grant, deletes nothing, and converges once it is back."""
@@ -148,7 +162,7 @@ def test_netbox_faults(case: Any, sync: Any, fleet: Any, proxy: Any) -> None:
     sync.options = {'families': sorted(INVENTORY_FAMILIES)}  # the faults are in writes: the inventory will do
     case.baseline()
     sync.url = proxy.url
-    for fault in (bursts, committed_then_timed_out, one_object_rejected, permission_lost_mid_run):
+    for fault in (bursts, committed_then_timed_out, one_object_rejected, read_outage, permission_lost_mid_run):
         case.name = fault.__name__
         fault(case, sync, fleet, proxy)
     case.settled()
