@@ -125,10 +125,13 @@ class FaultCase:
         assert sum(len(ids) for ids in self.expected.values()) > 50  # a fleet worth protecting
         return result
 
-    def under_fault(self, count: int = 1, **overrides: Any) -> SyncResult:
-        """Run with the fault in place; nothing may be lost, duplicated or deleted."""
+    def under_fault(self, count: int = 1, *, creates: bool = False, **overrides: Any) -> SyncResult:
+        """Run with the fault in place; nothing may be lost, duplicated or deleted. `creates`: Proxmox
+        gained objects, and the run's plan (from fault-free Proxmox reads) says which (`expect_creates`)."""
         self.ledger.fault(self.name, count)
         result = self.sync(**overrides)
+        if creates:
+            self.expect_creates(result)
         self.check('under fault')
         told = result.model_dump_json() + json.dumps(self.sync.events, default=str)
         endpoint = self.sync.fleet.server.endpoints[0]  # type: ignore[attr-defined]
@@ -170,7 +173,7 @@ class FaultCase:
         assert again.status == 'completed' and not again.plan.has_changes, _changes(again)
 
     def check(self, when: str) -> Any:
-        damage = compare(self.expected, inventory())
+        damage = compare(self.expected, inventory(), self.creates)
         self.ledger.record(f'{self.name} ({when})', damage)
         assert not damage, damage
         return damage

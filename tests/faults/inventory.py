@@ -96,9 +96,15 @@ class Damage:
         return bool(self.lost or self.duplicated or self.deleted)
 
 
-def compare(before: Inventory, after: Inventory) -> Damage:
-    """What `after` lost, duplicated or deleted relative to `before` (an object's identity per kind)."""
+def compare(before: Inventory, after: Inventory, creates: dict[str, set[str]] | None = None) -> Damage:
+    """What `after` lost, duplicated or deleted relative to `before` (an object's identity per kind).
+
+    A duplicate is an identity held twice, or an identity that is neither in `before` nor announced in
+    `creates`: Proxmox did not gain the object, so it is one Proxbox already had under another name."""
     damage = Damage()
+    for kind, identities in after.items():
+        known = set(before.get(kind, {})) | (creates or {}).get(kind, set())
+        damage.duplicated += [f'{kind} {identity} (a new identity)' for identity in sorted(set(identities) - known)]
     for kind, identities in before.items():
         now = after.get(kind, {})
         for identity, pks in identities.items():

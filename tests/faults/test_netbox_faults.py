@@ -63,8 +63,7 @@ def bursts(case: Any, sync: Any, fleet: Any, proxy: Any) -> None:
     writes = budget(2, lambda m, p, b: m in WRITES, ('status', 503))
     reads = budget(2, lambda m, p, b: m == 'GET', ('status', 502))
     proxy.fault = lambda m, p, b: writes(m, p, b) or reads(m, p, b)
-    result = case.under_fault(4)
-    case.expect_creates(result)
+    result = case.under_fault(4, creates=True)
     proxy.fault = lambda m, p, b: None
     assert len(writes.used) == 2 and len(reads.used) == 2
     assert result.status == 'completed' and result.failures == [], result.failures
@@ -76,8 +75,7 @@ def committed_then_timed_out(case: Any, sync: Any, fleet: Any, proxy: Any) -> No
     vmids = change(fleet)
     rule = budget(1, lambda m, p, b: m == 'POST' and p == VMS, ('commit-then-hang', 4))
     proxy.fault = rule
-    result = case.under_fault(options={'netbox_timeout': 2})
-    case.expect_creates(result)
+    result = case.under_fault(creates=True, options={'netbox_timeout': 2})
     proxy.fault = lambda m, p, b: None
     assert rule.used == [VMS]
     assert result.status == 'completed' and result.failures == [], result.failures
@@ -94,8 +92,7 @@ def one_object_rejected(case: Any, sync: Any, fleet: Any, proxy: Any) -> None:
         return ('rewrite', [{**body[0], 'name': ''}, *body[1:]])
 
     proxy.fault = budget(1, lambda m, p, b: m == 'POST' and p == VMS and isinstance(b, list) and len(b) > 1, spoil)
-    result = case.under_fault()
-    case.expect_creates(result)
+    result = case.under_fault(creates=True)
     proxy.fault = lambda m, p, b: None
     assert result.status == 'partial'
     (own, *parts) = result.failures
@@ -132,8 +129,7 @@ def permission_lost_mid_run(case: Any, sync: Any, fleet: Any, proxy: Any) -> Non
         connection.close()  # the proxy thread's own connection
 
     proxy.fault = budget(1, lambda m, p, b: m in WRITES, ('call', revoke))
-    result = case.under_fault()
-    case.expect_creates(result)
+    result = case.under_fault(creates=True)
     proxy.fault = lambda m, p, b: None
     assert result.status == 'partial' and result.failures
     assert all('permission' in failure['error'] or 'not written' in failure['error'] for failure in result.failures)
