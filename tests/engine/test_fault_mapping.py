@@ -47,3 +47,30 @@ def test_primary_ip_is_left_alone_when_the_agent_did_not_answer():
     unanswered = state(ips_complete=False)
     assert 'pve:c/guest/100' not in unanswered.objects.get(PRIMARY, {})
     assert 'pve:c/guest/100/ip' in unanswered.incomplete
+
+
+class _Lister:
+    def __init__(self, rows):
+        self.rows, self.asked = rows, []
+
+    async def list(self, path, params=None, *, fields=None):
+        self.asked.append((path, params))
+        return self.rows
+
+
+def test_ambiguous_creates_are_recovered_by_slug_or_proxmox_identity():
+    """After a bulk create whose answer was lost: shared objects are found by slug, owned ones by proxbox_id."""
+    import asyncio
+
+    from proxbox_api.engine.apply import _recover
+    from proxbox_api.engine.kinds import kind_spec
+
+    tags = _Lister([{'id': 7, 'slug': 'pve-a'}])
+    found = asyncio.run(_recover(tags, kind_spec('extras.tag'))([{'slug': 'pve-a'}, {'slug': 'pve-b'}]))
+    assert [row and row['id'] for row in found] == [7, None]
+    assert tags.asked == [('/api/extras/tags/', {'slug': ['pve-a', 'pve-b']})]
+    vms = _Lister([{'id': 9, 'custom_fields': {'proxbox_id': 'pve:c/guest/1'}}])
+    wanted = [{'custom_fields': {'proxbox_id': 'pve:c/guest/1'}}, {'name': 'no identity'}]
+    found = asyncio.run(_recover(vms, kind_spec('virtualization.virtualmachine'))(wanted))
+    assert [row and row['id'] for row in found] == [9, None]
+    assert vms.asked[0][1] == {'cf_proxbox_id': ['pve:c/guest/1']}

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
+from extras.models import Tag
 from users.models import ObjectPermission, Token
 from virtualization.models import VirtualMachine
 
@@ -24,6 +25,7 @@ from .proxy import FaultProxy
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 VMS = '/api/virtualization/virtual-machines/'
+TAGS = '/api/extras/tags/'
 WRITES = ('POST', 'PATCH', 'DELETE')
 
 
@@ -71,16 +73,20 @@ def bursts(case: Any, sync: Any, fleet: Any, proxy: Any) -> None:
 
 
 def committed_then_timed_out(case: Any, sync: Any, fleet: Any, proxy: Any) -> None:
-    """NetBox commits the bulk create of VMs, the answer never arrives: the client finds them, no duplicate."""
+    """NetBox commits the bulk creates of a new tag and of VMs, the answers never arrive: the client finds
+    what was created (by slug, by Proxmox identity) instead of failing or creating it twice."""
     vmids = change(fleet)
-    rule = budget(1, lambda m, p, b: m == 'POST' and p == VMS, ('commit-then-hang', 4))
-    proxy.fault = rule
-    result = case.under_fault(creates=True, options={'netbox_timeout': 2})
+    fleet.reconfigure_guest(vmids[0], tags='fault-tag')
+    tags = budget(1, lambda m, p, b: m == 'POST' and p == TAGS, ('commit-then-hang', 4))
+    vms = budget(1, lambda m, p, b: m == 'POST' and p == VMS, ('commit-then-hang', 4))
+    proxy.fault = lambda m, p, b: tags(m, p, b) or vms(m, p, b)
+    result = case.under_fault(2, creates=True, options={'netbox_timeout': 2})
     proxy.fault = lambda m, p, b: None
-    assert rule.used == [VMS]
+    assert (tags.used, vms.used) == ([TAGS], [VMS])
     assert result.status == 'completed' and result.failures == [], result.failures
     for vmid in vmids:
         assert VirtualMachine.objects.filter(custom_field_data__proxmox_vmid=vmid).count() == 1
+    assert Tag.objects.filter(slug='pve-fault-tag').count() == 1
     case.converge()
 
 
