@@ -64,6 +64,9 @@ def plan_digest(value: Plan) -> str:
 
 
 Clock = Callable[[], datetime]
+# Every identity synced from a cluster derives from its name, which only /cluster/status tells: guessing
+# it (a node's name) would sync the whole cluster a second time under another identity.
+_NAMELESS = "the cluster's name could not be read, so nothing of it is synced: "
 Read = tuple[ProxmoxSnapshot, EndpointSpec, DataProtectionSnapshot | None]
 # The data-protection families, in stage (and dependency) order.
 PROTECTION_STAGES = tuple(family for family in FAMILIES if family in PROTECTION_FAMILIES)
@@ -132,6 +135,10 @@ class _Run:
         try:
             client = await stack.enter_async_context(ProxmoxClient(endpoint, options, transport=self.transport))
             snapshot = await read_cluster(client)
+            if not snapshot.is_complete('cluster/status'):
+                raise ProxmoxError(
+                    _NAMELESS + next(s.reason for s in snapshot.incomplete_scopes if s.scope == 'cluster/status')
+                )
             protection = self.protection_options(spec)
             data = await read_data_protection(client, snapshot, protection) if protection else None
         except ProxmoxError as exc:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from ..netbox import WriteResult
-from .kinds import KIND_ORDER, kind_spec
+from .kinds import KIND_ORDER, KindSpec, kind_spec
 from .plan import Operation, Plan
 
 __all__ = ['Applier', 'ApplyResult', 'NetBoxWriter', 'Outcome', 'ProgressCallback', 'apply']
@@ -152,7 +152,7 @@ class Applier:
         bodies = [body for _, body in ready]
         if action == 'create':
             results = await self.client.bulk_create(
-                spec.path, bodies, changelog_message=self.message, recover=_recover(self.client, spec.path)
+                spec.path, bodies, changelog_message=self.message, recover=_recover(self.client, spec)
             )
         else:
             results = await self.client.bulk_update(spec.path, bodies, changelog_message=self.message)
@@ -188,16 +188,21 @@ class Applier:
         return self.result
 
 
-def _recover(client: NetBoxWriter, path: str) -> Callable[[list[dict[str, Any]]], Awaitable[list[Any]]]:
-    """After an ambiguous bulk create: find which objects NetBox did create, by their Proxmox identity."""
+def _recover(client: NetBoxWriter, spec: KindSpec) -> Callable[[list[dict[str, Any]]], Awaitable[list[Any]]]:
+    """After an ambiguous bulk create: find which objects NetBox did create, by their Proxmox identity
+    (``proxbox_id``), or for the shared lookup objects (tags, roles, ...) by their slug."""
+    by_slug = spec.identity == 'shared' and spec.natural == ('slug',)
+
+    def identity(obj: dict[str, Any]) -> Any:
+        return obj.get('slug') if by_slug else (obj.get('custom_fields') or {}).get('proxbox_id')
 
     async def recover(objects: list[dict[str, Any]]) -> list[dict[str, Any] | None]:
-        wanted = [(obj.get('custom_fields') or {}).get('proxbox_id') for obj in objects]
+        wanted = [identity(obj) for obj in objects]
         found: dict[str, dict[str, Any]] = {}
         keys_ = [key for key in wanted if key]
         if keys_:
-            for row in await client.list(path, {'cf_proxbox_id': keys_}):
-                found[str((row.get('custom_fields') or {}).get('proxbox_id'))] = row
+            for row in await client.list(spec.path, {'slug' if by_slug else 'cf_proxbox_id': keys_}):
+                found[str(identity(row))] = row
         return [found.get(key) if key else None for key in wanted]
 
     return recover

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from .client import ProxmoxClient
-from .errors import ProxmoxError
+from .errors import ProxmoxAuthError, ProxmoxError
 from .models import IncompleteScope
 
 __all__ = ['ReadContext', 'ReadOptions']
@@ -42,6 +42,8 @@ class ReadContext:
         """Await ``call``; on a Proxmox error mark ``scope`` incomplete and return ``default``."""
         try:
             return await call
+        except ProxmoxAuthError:  # the credentials stopped working: nothing read from here on is sound
+            raise
         except ProxmoxError as exc:
             self.mark_incomplete(scope, str(exc))
             return default

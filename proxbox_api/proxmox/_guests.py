@@ -11,7 +11,7 @@ from ._context import ReadContext
 from ._ips import agent_ips, config_ips, lxc_interface_ips, lxc_static_ips
 from ._nodes import node_scope
 from ._values import as_bool, as_dict, as_int, as_str
-from .errors import ProxmoxError, ProxmoxNotImplemented, ProxmoxUnavailable
+from .errors import ProxmoxAuthError, ProxmoxError, ProxmoxNotImplemented, ProxmoxUnavailable
 from .models import Guest
 from .parsers import parse_lxc_config, parse_qemu_config, parse_tags
 
@@ -56,6 +56,8 @@ def _path(guest: Guest, suffix: str) -> str:
 async def _config(ctx: ReadContext, guest: Guest) -> Mapping[str, Any] | None:
     try:
         return as_dict(await ctx.client.get(_path(guest, 'config')))
+    except ProxmoxAuthError:  # the credentials stopped working: nothing read from here on is sound
+        raise
     except ProxmoxUnavailable as exc:  # 595, timeouts: the node, not the guest, is the problem
         ctx.mark_incomplete(node_scope(guest.node), str(exc))
     except ProxmoxError as exc:
@@ -71,6 +73,8 @@ async def _qemu(ctx: ReadContext, guest: Guest, config: Mapping[str, Any]) -> Gu
     if ctx.options.guest_agent and parsed.agent.enabled and guest.status == 'running':
         try:
             ips = agent_ips(await ctx.client.get(_path(guest, 'agent/network-get-interfaces'), retries=0))
+        except ProxmoxAuthError:  # the credentials stopped working: nothing read from here on is sound
+            raise
         except ProxmoxError as exc:
             warnings.append(f'guest agent: {exc}')
             ips_complete = False
@@ -109,6 +113,8 @@ async def _lxc(ctx: ReadContext, guest: Guest, config: Mapping[str, Any]) -> Gue
     ips_complete = True
     try:
         reported = await _lxc_ips(ctx, guest)
+    except ProxmoxAuthError:  # the credentials stopped working: nothing read from here on is sound
+        raise
     except ProxmoxError as exc:
         warnings.append(f'interfaces: {exc}')
         reported, ips_complete = None, False

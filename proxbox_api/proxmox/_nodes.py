@@ -8,7 +8,7 @@ from typing import Any
 
 from ._context import ReadContext
 from ._values import as_bool, as_dict, as_int, as_list, as_str
-from .errors import ProxmoxError
+from .errors import ProxmoxAuthError, ProxmoxError
 from .models import Node, NodeInterface
 
 __all__ = ['node_scope', 'read_nodes']
@@ -57,6 +57,8 @@ async def _read_node(ctx: ReadContext, base: Node) -> Node:
     try:
         status = as_dict(await ctx.client.get(f'/nodes/{base.name}/status'))
         network = as_list(await ctx.client.get(f'/nodes/{base.name}/network'))
+    except ProxmoxAuthError:  # the credentials stopped working: nothing read from here on is sound
+        raise
     except ProxmoxError as exc:
         ctx.mark_incomplete(node_scope(base.name), str(exc))
         return base

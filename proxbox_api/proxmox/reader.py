@@ -15,6 +15,7 @@ from ._guests import base_guest, read_guest
 from ._nodes import node_scope, read_nodes
 from ._values import as_dict, as_int, as_list, as_str
 from .client import ProxmoxClient
+from .errors import ProxmoxAuthError, ProxmoxError, ProxmoxNotFound
 from .models import Guest, Pool, ProxmoxSnapshot
 
 __all__ = ['ReadOptions', 'node_scope', 'parse_release', 'read_cluster']
@@ -70,6 +71,34 @@ async def _pools(ctx: ReadContext, guests: tuple[Guest, ...]) -> tuple[Pool, ...
     return tuple(sorted(pools, key=lambda p: p.poolid))
 
 
+# What a token must hold (on ``/`` propagated, or on the subtree) for Proxmox's lists to be whole: without
+# it Proxmox leaves out what the token may not see, without an error. The scopes protect what is left out.
+_VISIBILITY = (
+    ('VM.Audit', '/vms', 'guests'),
+    ('Sys.Audit', '/nodes', 'nodes'),
+    ('Datastore.Audit', '/storage', 'storage'),
+)
+
+
+async def _blind_spots(ctx: ReadContext) -> None:
+    """Mark ``guests`` / ``nodes`` / ``storage`` incomplete when the token may not see all of them."""
+    try:
+        raw = await ctx.client.get('/access/permissions')
+    except ProxmoxNotFound:
+        return  # a Proxmox (or a stand-in) without this call: nothing to tell
+    except ProxmoxAuthError:
+        raise
+    except ProxmoxError as exc:
+        ctx.mark_incomplete('access/permissions', str(exc))
+        return
+    held = as_dict(raw)
+    for privilege, subtree, scope in _VISIBILITY:
+        if as_dict(held.get('/')).get(privilege) == 1 or privilege in as_dict(held.get(subtree)):
+            continue
+        reason = f'the token lacks {privilege} on {subtree}: Proxmox leaves out what it may not see'
+        ctx.mark_incomplete(scope, reason)
+
+
 async def _guests(ctx: ReadContext, resources: list[Any], ha: dict[str, str]) -> tuple[Guest, ...]:
     bases = [g for g in (base_guest(as_dict(item), ha) for item in resources) if g is not None]
     unreachable = frozenset(s.removeprefix('node/') for s in ctx.incomplete if s.startswith('node/'))
@@ -86,6 +115,7 @@ async def read_cluster(client: ProxmoxClient, options: ReadOptions | None = None
     resources = as_list(await client.get('/cluster/resources'))
     ctx = ReadContext(client=client, options=options or ReadOptions(), release=parse_release(version))
     cluster_status = as_list(await ctx.optional('cluster/status', client.get('/cluster/status'), []))
+    await _blind_spots(ctx)
     nodes = await read_nodes(ctx, resources, cluster_status)
     guests = await _guests(ctx, resources, await _ha_states(ctx))
     for guest in guests:

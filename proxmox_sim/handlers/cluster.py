@@ -139,6 +139,21 @@ def storage(ctx: Context) -> dict[str, Any]:
     return storage_config(target)
 
 
+# What a token with every privilege holds on ``/`` (propagated), as GET /access/permissions lists it.
+ALL_PRIVILEGES = (
+    'Datastore.Allocate', 'Datastore.AllocateSpace', 'Datastore.Audit', 'Pool.Audit', 'SDN.Audit', 'Sys.Audit',
+    'Sys.Console', 'Sys.Modify', 'Sys.PowerMgmt', 'VM.Audit', 'VM.Config.Options', 'VM.Console', 'VM.Monitor',
+    'VM.PowerMgmt', 'VM.Snapshot',
+)  # fmt: skip
+
+
+@ROUTER.get('/access/permissions')
+def permissions(ctx: Context) -> dict[str, dict[str, int]]:
+    """The caller's privileges by path; the simulator's privileges hold on every path (granted on ``/``)."""
+    held = ALL_PRIVILEGES if ctx.principal.privileges is None else sorted(ctx.principal.privileges)
+    return {'/': dict.fromkeys(held, 1)}
+
+
 @ROUTER.get('/access/ticket')
 def ticket_noop(ctx: Context) -> None:  # noqa: ARG001  (Proxmox answers null)
     return None

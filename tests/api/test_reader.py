@@ -10,6 +10,7 @@ import pytest
 
 from proxbox_api.proxmox import (
     ClientOptions,
+    ProxmoxAuthError,
     ProxmoxClient,
     ProxmoxEndpoint,
     ProxmoxServerError,
@@ -208,3 +209,34 @@ class TestVersionsAndFailures:
         routes[path] = error(500, 'internal error')
         with pytest.raises(ProxmoxServerError):
             await read(FakeProxmox(routes))
+
+
+class TestCredentialsAndVisibility:
+    """A 401 mid-read voids the read (it is raised, nothing is half-read); /access/permissions tells which
+    lists Proxmox may have shortened without an error (a token without VM.Audit sees no guests)."""
+
+    async def test_401_on_a_guest_raises(self) -> None:
+        routes = lab()
+        routes['/nodes/pve1/qemu/100/config'] = error(401, "no such token 'sync' for user 'root@pam'")
+        with pytest.raises(ProxmoxAuthError):
+            await read(FakeProxmox(routes))
+
+    async def test_401_on_an_optional_call_raises(self) -> None:
+        routes = lab()
+        routes['/pools'] = error(401, 'invalid token value!')
+        with pytest.raises(ProxmoxAuthError):
+            await read(FakeProxmox(routes))
+
+    async def test_blind_spots_from_permissions(self) -> None:
+        routes = lab()
+        routes['/access/permissions'] = {'/': {'Sys.Audit': 1, 'VM.Audit': 0}, '/storage': {'Datastore.Audit': 1}}
+        found = scopes(await read(FakeProxmox(routes)))
+        assert 'lacks VM.Audit on /vms' in found['guests']
+        assert 'nodes' not in found and 'storage' not in found
+
+    async def test_full_permissions_and_no_permissions_call(self) -> None:
+        routes = lab()
+        routes['/access/permissions'] = {'/': {'Sys.Audit': 1, 'VM.Audit': 1, 'Datastore.Audit': 1}}
+        assert not {'guests', 'nodes', 'storage', 'access/permissions'} & set(scopes(await read(FakeProxmox(routes))))
+        routes.pop('/access/permissions')  # an older API or a stand-in: nothing to tell
+        assert not {'guests', 'nodes', 'storage'} & set(scopes(await read(FakeProxmox(routes))))

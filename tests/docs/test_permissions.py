@@ -82,14 +82,17 @@ def test_proxmox_privileges_are_enough_and_each_is_needed(version, agent):
             assert less != everything, f'{privilege} is documented but reading works without it'
 
 
-def test_without_vm_audit_guests_vanish_silently():
-    """The page's warning: a filtered list hides guests without saying so."""
+def test_without_vm_audit_guests_vanish_but_the_read_knows():
+    """The page's warning: a filtered list hides guests without an error; the read learns it from the
+    token's permissions and marks the guests incomplete (so none is pruned)."""
     fleet = Fleet(FleetSpec(seed=3, clusters=1, nodes=2, guests=12, pve_version='8.3'))
     privileges = [p for p in documented_privileges('VM.Monitor') if p != 'VM.Audit']
     fleet.add_token('root@pam!novm', 'novm', privileges=privileges)
     with SimServer(fleet) as server:
         cluster, _ = read(server.endpoints[0], 'root@pam!novm', 'novm')
-    assert cluster['guests'] == [] and not [s for s in cluster['incomplete_scopes'] if 'guest' in s['scope']]
+    assert cluster['guests'] == []
+    (scope,) = [s for s in cluster['incomplete_scopes'] if 'guest' in s['scope']]
+    assert scope['scope'] == 'guests' and 'VM.Audit' in scope['reason']
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -90,6 +90,7 @@ class LiveStack:
         self.db_name = f'{os.environ.get("NETBOX_TEST_DB_NAME", "test_netbox")}_{name}'
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.logs: list[Any] = []
+        self.commands: dict[str, tuple[list[str], dict[str, str]]] = {}
         self.redis_base: int | None = None
         self.port = free_port()
         self.api_port = free_port()
@@ -156,6 +157,27 @@ class LiveStack:
         self._drop_database()
         self._release_redis()
 
+    def kill(self, name: str) -> None:
+        """SIGKILL one process and all its descendants, as a crash of the machine's container would
+        (an RQ worker's work-horse runs in a session of its own: killing the group would spare it)."""
+        process = self.processes[name]
+        for pid in [*descendants([process.pid]), process.pid]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        process.wait(timeout=10)
+
+    def restart(self, name: str) -> None:
+        """Start a killed process again: same command, environment and log; wait until it serves."""
+        argv, extra = self.commands[name]
+        before = self._workers()  # a killed worker's registration outlives it
+        self._spawn(name, argv, **extra)
+        if name == 'proxbox-api':
+            self._wait(name, lambda: httpx.get(self.api_url + 'health', timeout=2).status_code == 200)
+        elif name == 'rqworker':
+            self._wait(name, lambda: bool(self._workers() - before), timeout=300)
+
     # -- pieces ---------------------------------------------------------------------------------
     def env(self, **extra: str) -> dict[str, str]:
         env = dict(os.environ, NETBOX_DB_NAME=self.db_name, PYTHONUNBUFFERED='1', **extra)
@@ -164,7 +186,8 @@ class LiveStack:
         return env
 
     def _spawn(self, name: str, argv: list[str], **extra: str) -> None:
-        log = open(self.workdir / f'{name}.log', 'wb')  # noqa: SIM115  (closed in stop())
+        self.commands[name] = (argv, extra)
+        log = open(self.workdir / f'{name}.log', 'ab')  # noqa: SIM115  (closed in stop())
         self.logs.append(log)
         self.processes[name] = subprocess.Popen(
             argv, stdout=log, stderr=subprocess.STDOUT, env=self.env(**extra), start_new_session=True
@@ -244,8 +267,11 @@ class LiveStack:
             self._redis(self.redis_base).flushdb()  # also drops the claim
             self.redis_base = None
 
+    def _workers(self) -> set[bytes]:
+        return set(self._redis(self.redis_base or 0).keys('rq:worker:*'))
+
     def _worker_ready(self) -> bool:
-        return any(key.startswith(b'rq:worker:') for key in self._redis(self.redis_base or 0).keys('rq:worker:*'))
+        return any(key.startswith(b'rq:worker:') for key in self._workers())
 
     def _bootstrap(self) -> None:
         config = {

@@ -1,6 +1,6 @@
 """From a Proxmox snapshot (and its data-protection read) to the NetBox objects it implies (pure)."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ...proxmox import DataProtectionSnapshot, ProxmoxSnapshot
 from .. import keys
@@ -26,15 +26,31 @@ ClusterRead = tuple[ProxmoxSnapshot, MappingContext] | tuple[ProxmoxSnapshot, Ma
 
 
 def _incomplete_scopes(snapshot: ProxmoxSnapshot, cluster: str, out: Collector) -> None:
-    """The reader's scopes (``node/pve3``, ``guest/qemu/100``) in key space."""
+    """The reader's scopes (``node/pve3``, ``guest/qemu/100``) in key space, each also a warning:
+    a run that could not read a node or guest says so, even when nothing needed its protection."""
     for item in snapshot.incomplete_scopes:
         parts = item.scope.split('/')
         if parts[0] == 'node' and len(parts) == 2:
             out.protect(keys.node_key(cluster, parts[1]), item.reason)
+            out.warnings.append(f'{cluster}: node {parts[1]} could not be read ({item.reason}): kept as it is')
         elif parts[0] == 'guest' and len(parts) == 3 and parts[2].isdigit():
             out.protect(keys.guest_key(cluster, int(parts[2])), item.reason)
+            out.warnings.append(f'{cluster}: {parts[1]}/{parts[2]} could not be read ({item.reason}): kept as it is')
+        elif item.scope in _SUBTREES:
+            for scope in _SUBTREES[item.scope](cluster):
+                out.protect(scope, item.reason)
+            out.warnings.append(f'{cluster}: {item.scope} may be incomplete ({item.reason}): none of them is pruned')
         else:
             out.warnings.append(f'{cluster}: {item.scope} incomplete: {item.reason}')
+
+
+# Reader scopes for a whole kind of Proxmox object the token may not see all of, and the key scopes
+# they protect (replication jobs are listed only for the guests the token sees).
+_SUBTREES: dict[str, Callable[[str], tuple[str, ...]]] = {
+    'guests': lambda c: (f'{keys.cluster_key(c)}/guest', keys.replications_scope(c)),
+    'nodes': lambda c: (f'{keys.cluster_key(c)}/node',),
+    'storage': lambda c: (keys.storages_scope(c),),
+}
 
 
 def _task_filters(contexts: Sequence[MappingContext]) -> dict[str, dict[str, str]]:

@@ -211,6 +211,8 @@ def _map_ips(guest: Guest, cluster: str, vm: Ref, interfaces: dict[str, Ref], ou
         }
         ref = out.add('ipam.ipaddress', ipkey, attrs, keys.cluster_key(cluster), parent=vm)
         primary.setdefault(ipaddress.ip_interface(address).version, ref)
+    if not guest.ips_complete:
+        return  # a guest agent that did not answer says nothing about the primary IPs: leave them be
     phase = {'primary_ip4': primary.get(4), 'primary_ip6': primary.get(6)}
     out.add('virtualization.virtualmachine#primary', vm.key, phase, keys.cluster_key(cluster))
 
