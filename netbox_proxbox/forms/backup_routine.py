@@ -16,6 +16,7 @@ from utilities.forms.widgets import DateTimePicker
 
 from ..choices import BackupCompressionChoices, BackupModeChoices, BackupSelectionChoices
 from ..models import BackupRoutine, ProxmoxCluster, ProxmoxStorage
+from .mixins import OmittedBooleansMixin
 
 __all__ = (
     'BackupRoutineBulkEditForm',
@@ -114,7 +115,7 @@ class BackupRoutineFilterForm(PrimaryModelFilterSetForm):
     tag = TagFilterField(model)
 
 
-class BackupRoutineImportForm(PrimaryModelImportForm):
+class BackupRoutineImportForm(OmittedBooleansMixin, PrimaryModelImportForm):
     cluster = CSVModelChoiceField(
         label=_('Proxmox cluster'), queryset=ProxmoxCluster.objects.all(), to_field_name='name'
     )

@@ -13,6 +13,7 @@ from utilities.forms.fields import (
 from utilities.forms.rendering import FieldSet
 
 from ..models import ProxmoxCluster, ProxmoxEndpoint, ProxmoxNode
+from .mixins import OmittedBooleansMixin
 
 __all__ = (
     'ProxmoxNodeBulkEditForm',
@@ -76,7 +77,7 @@ class ProxmoxNodeFilterForm(PrimaryModelFilterSetForm):
     tag = TagFilterField(model)
 
 
-class ProxmoxNodeImportForm(PrimaryModelImportForm):
+class ProxmoxNodeImportForm(OmittedBooleansMixin, PrimaryModelImportForm):
     cluster = CSVModelChoiceField(
         label=_('Proxmox cluster'), queryset=ProxmoxCluster.objects.all(), to_field_name='name'
     )

@@ -16,6 +16,7 @@ from utilities.forms.rendering import FieldSet
 
 from ..choices import StorageContentChoices, StorageTypeChoices
 from ..models import ProxmoxCluster, ProxmoxNode, ProxmoxStorage
+from .mixins import OmittedBooleansMixin
 
 __all__ = (
     'ProxmoxStorageBulkEditForm',
@@ -97,7 +98,7 @@ class ProxmoxStorageFilterForm(PrimaryModelFilterSetForm):
     tag = TagFilterField(model)
 
 
-class ProxmoxStorageImportForm(NodesOfClusterMixin, PrimaryModelImportForm):
+class ProxmoxStorageImportForm(OmittedBooleansMixin, NodesOfClusterMixin, PrimaryModelImportForm):
     cluster = CSVModelChoiceField(
         label=_('Proxmox cluster'), queryset=ProxmoxCluster.objects.all(), to_field_name='name'
     )
