@@ -172,6 +172,13 @@ class LiveStack:
         """Start a killed process again: same command, environment and log; wait until it serves."""
         argv, extra = self.commands[name]
         before = self._workers()  # a killed worker's registration outlives it
+        if name == 'rqworker':
+            # So do its scheduler locks (61 s), and a new worker that finds them taken tries again
+            # only at its next maintenance, ten minutes on: scheduled jobs (a schedule's Full
+            # Update) would wait that long. The killed worker is certainly gone: free them.
+            tasks = self._redis(self.redis_base or 0)
+            for key in tasks.keys('rq:scheduler-lock:*'):
+                tasks.delete(key)
         self._spawn(name, argv, **extra)
         if name == 'proxbox-api':
             self._wait(name, lambda: httpx.get(self.api_url + 'health', timeout=2).status_code == 200)
