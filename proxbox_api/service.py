@@ -126,11 +126,14 @@ class _Run:
 
     async def read_endpoint(self, spec: EndpointSpec, stack: AsyncExitStack) -> Read | None:
         opts = self.request.options
-        endpoint = spec
+        # An endpoint's own timeout wins; one sent without it gets the options' proxmox_timeout.
+        endpoint = (
+            spec if 'timeout' in spec.model_fields_set else spec.model_copy(update={'timeout': opts.proxmox_timeout})
+        )
         if spec.ca_pem:
             ca_file = Path(stack.enter_context(tempfile.TemporaryDirectory())) / 'ca.pem'
             ca_file.write_text(spec.ca_pem)
-            endpoint = spec.model_copy(update={'ca_bundle': ca_file})
+            endpoint = endpoint.model_copy(update={'ca_bundle': ca_file})
         options = ClientOptions(max_concurrency=opts.read_concurrency, max_retries=opts.retries)
         try:
             client = await stack.enter_async_context(ProxmoxClient(endpoint, options, transport=self.transport))

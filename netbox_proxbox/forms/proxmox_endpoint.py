@@ -15,7 +15,7 @@ from utilities.forms.rendering import FieldSet
 from utilities.forms.widgets import DateTimePicker
 
 from ..models import ProxmoxEndpoint
-from ..models.proxmox_endpoint import default_sync_interval
+from ..models.proxmox_endpoint import default_sync_interval, default_timeout
 from .mixins import OmittedBooleansMixin, SecretField, WriteOnlySecretsFormMixin
 
 __all__ = (
@@ -69,6 +69,7 @@ class ProxmoxEndpointForm(WriteOnlySecretsFormMixin, PrimaryModelForm):
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
             self.initial.setdefault('sync_interval', default_sync_interval())
+            self.initial.setdefault('timeout', default_timeout())
 
 
 class ProxmoxEndpointFilterForm(PrimaryModelFilterSetForm):
@@ -131,6 +132,13 @@ class ProxmoxEndpointImportForm(OmittedBooleansMixin, PrimaryModelImportForm):
         if value is None and 'sync_interval' not in self.data and not self.instance.pk:
             return default_sync_interval()
         return value or None
+
+    def clean_timeout(self):
+        # An omitted column or an empty cell: the settings' Proxmox timeout, or the one it had.
+        value = self.cleaned_data.get('timeout')
+        if value is None:
+            return self.instance.timeout if self.instance.pk else default_timeout()
+        return value
 
 
 class ProxmoxEndpointBulkEditForm(PrimaryModelBulkEditForm):

@@ -11,7 +11,7 @@ from ..constants import PROXMOX_DEFAULT_PORT, PROXMOX_DEFAULT_TIMEOUT, PROXMOX_T
 from ..validators import validate_host
 from .mixins import WriteOnlySecretsMixin
 
-__all__ = ('ProxmoxEndpoint', 'default_sync_interval')
+__all__ = ('ProxmoxEndpoint', 'default_sync_interval', 'default_timeout')
 
 
 def default_sync_interval():
@@ -29,6 +29,18 @@ def default_sync_interval():
     if stored is not None:
         return stored['default_schedule_interval']
     return settings.PLUGINS_CONFIG.get('netbox_proxbox', {}).get('default_schedule_interval')
+
+
+def default_timeout():
+    """
+    A new endpoint's Proxmox request timeout (seconds): the Proxbox settings' `proxmox_timeout`, or
+    the built-in default when nobody saved settings. Like the schedule, the add form, the REST API
+    and CSV import start from it; each endpoint's own timeout is what a sync then uses.
+    """
+    from .plugin_settings import ProxboxPluginSettings
+
+    stored = ProxboxPluginSettings.objects.values('proxmox_timeout').first()
+    return PROXMOX_DEFAULT_TIMEOUT if stored is None else stored['proxmox_timeout']
 
 
 class ProxmoxEndpoint(WriteOnlySecretsMixin, JobsMixin, PrimaryModel):

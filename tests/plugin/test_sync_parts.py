@@ -11,12 +11,13 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.test import SimpleTestCase, override_settings
+from django.urls import reverse
 
 from core.models import Job
 from utilities.testing import TestCase
 
 from netbox_proxbox.jobs import ProxboxScheduledSyncJob
-from netbox_proxbox.models import FastAPIEndpoint, NetBoxEndpoint, SyncRun
+from netbox_proxbox.models import FastAPIEndpoint, NetBoxEndpoint, ProxmoxEndpoint, SyncRun
 from netbox_proxbox.sync.client import SseEvent, iter_sse
 from netbox_proxbox.sync.liveness import PENDING_GRACE, Heartbeat, is_alive, request_cancel
 from netbox_proxbox.sync.payload import build_sync_request
@@ -243,6 +244,26 @@ class ScheduleJobsTestCase(TestCase):
         body = {'name': 'pve-c', 'host': 'pve-c.example.com', 'username': 'root@pam', 'password': 'pw'}
         response = self.client.post('/api/plugins/proxbox/endpoints/proxmox/', body, content_type='application/json')
         self.assertEqual((response.status_code, response.json()['sync_interval']), (201, 360))
+
+    def test_default_timeout_comes_from_the_settings(self):
+        from netbox_proxbox.forms import ProxmoxEndpointForm
+        from netbox_proxbox.models import ProxboxPluginSettings
+
+        self.assertEqual(ProxmoxEndpointForm().initial['timeout'], 30)
+        ProxboxPluginSettings.objects.create(proxmox_timeout=45)
+        self.assertEqual(ProxmoxEndpointForm().initial['timeout'], 45)
+        self.add_permissions('netbox_proxbox.add_proxmoxendpoint', 'netbox_proxbox.view_proxmoxendpoint')
+        body = {'name': 'pve-c', 'host': 'pve-c.example.com', 'username': 'root@pam', 'password': 'pw'}
+        response = self.client.post('/api/plugins/proxbox/endpoints/proxmox/', body, content_type='application/json')
+        self.assertEqual((response.status_code, response.json()['timeout']), (201, 45))
+        csv = 'name,host,username,password\npve-d,pve-d.example.com,root@pam,pw'
+        url = reverse('plugins:netbox_proxbox:proxmoxendpoint_bulk_import')
+        self.client.post(url, {'data': csv, 'format': 'csv', 'csv_delimiter': ','})
+        self.assertEqual(ProxmoxEndpoint.objects.get(name='pve-d').timeout, 45)
+        csv = f'id,timeout\n{ProxmoxEndpoint.objects.get(name="pve-d").pk},'
+        self.add_permissions('netbox_proxbox.change_proxmoxendpoint')
+        self.client.post(url, {'data': csv, 'format': 'csv', 'csv_delimiter': ','})
+        self.assertEqual(ProxmoxEndpoint.objects.get(name='pve-d').timeout, 45)  # an empty cell keeps it
 
     def test_a_schedule_that_is_no_longer_wanted_ends(self):
         endpoint = make_endpoint('pve-a', sync_interval=60, enabled=False)

@@ -5,7 +5,7 @@ from netbox.api.serializers import PrimaryModelSerializer
 from tenancy.api.serializers import TenantSerializer
 
 from ...models import ProxmoxEndpoint
-from ...models.proxmox_endpoint import default_sync_interval
+from ...models.proxmox_endpoint import default_sync_interval, default_timeout
 from .mixins import WriteOnlySecretsSerializerMixin
 
 __all__ = ('ProxmoxEndpointSerializer',)
@@ -21,6 +21,8 @@ class ProxmoxEndpointSerializer(WriteOnlySecretsSerializerMixin, PrimaryModelSer
     sync_interval = serializers.IntegerField(
         min_value=5, allow_null=True, required=False, default=default_sync_interval
     )
+    # And the settings' Proxmox timeout.
+    timeout = serializers.IntegerField(min_value=1, max_value=600, required=False, default=default_timeout)
 
     class Meta:
         model = ProxmoxEndpoint
