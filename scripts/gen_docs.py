@@ -81,6 +81,8 @@ def _field_type(field: Any) -> str:
         return f'{"one-to-one " if kind == "OneToOneField" else ""}link to {_target(field)}'
     if kind == 'ManyToManyField':
         return f'links to {_target(field)}'
+    if any(getattr(v, '__name__', '') == 'validate_service_url' for v in field.validators):
+        return 'URL (http or https)'
     return _FIELD_TYPES.get(kind, kind)
 
 

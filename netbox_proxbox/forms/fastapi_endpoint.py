@@ -7,7 +7,7 @@ from utilities.forms.fields import TagFilterField
 from utilities.forms.rendering import FieldSet
 
 from ..models import FastAPIEndpoint
-from .mixins import OmittedBooleansMixin, SecretField, ServiceURLField, WriteOnlySecretsFormMixin
+from .mixins import OmittedBooleansMixin, SecretField, WriteOnlySecretsFormMixin
 
 __all__ = (
     'FastAPIEndpointFilterForm',
@@ -19,7 +19,6 @@ FIELDS = ('name', 'url', 'api_key', 'verify_ssl', 'timeout', 'description', 'own
 
 
 class FastAPIEndpointForm(WriteOnlySecretsFormMixin, PrimaryModelForm):
-    url = ServiceURLField(help_text=FastAPIEndpoint._meta.get_field('url').help_text)
     api_key = SecretField(label=_('API key'))
 
     fieldsets = (
@@ -48,7 +47,6 @@ class FastAPIEndpointFilterForm(PrimaryModelFilterSetForm):
 
 
 class FastAPIEndpointImportForm(OmittedBooleansMixin, PrimaryModelImportForm):
-    url = ServiceURLField(help_text=FastAPIEndpoint._meta.get_field('url').help_text)
     # Optional in CSV: an omitted column takes the model default.
     name = forms.CharField(label=_('Name'), max_length=100, required=False)
     timeout = forms.IntegerField(label=_('Timeout'), required=False, min_value=1, max_value=3600)

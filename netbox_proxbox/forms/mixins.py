@@ -1,9 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..validators import validate_service_url
-
-__all__ = ('OmittedBooleansMixin', 'SecretField', 'ServiceURLField', 'WriteOnlySecretsFormMixin')
+__all__ = ('OmittedBooleansMixin', 'SecretField', 'WriteOnlySecretsFormMixin')
 
 
 class SecretField(forms.CharField):
@@ -37,19 +35,6 @@ class WriteOnlySecretsFormMixin:
                 if name in self.fields and not self.cleaned_data.get(name):
                     self.cleaned_data[name] = getattr(stored, name)
         return self.cleaned_data
-
-
-class ServiceURLField(forms.CharField):
-    """
-    The base URL of a service Proxbox calls, checked by `validate_service_url` (Django's URL field
-    would refuse `http://netbox:8080/`, accept ftp:// and credentials, and guess a missing scheme).
-    """
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault('label', _('URL'))
-        kwargs.setdefault('max_length', 500)
-        kwargs.setdefault('validators', [validate_service_url])
-        super().__init__(**kwargs)
 
 
 class OmittedBooleansMixin:

@@ -7,7 +7,7 @@ from utilities.forms.fields import TagFilterField
 from utilities.forms.rendering import FieldSet
 
 from ..models import NetBoxEndpoint
-from .mixins import OmittedBooleansMixin, SecretField, ServiceURLField, WriteOnlySecretsFormMixin
+from .mixins import OmittedBooleansMixin, SecretField, WriteOnlySecretsFormMixin
 
 __all__ = (
     'NetBoxEndpointFilterForm',
@@ -19,7 +19,6 @@ FIELDS = ('name', 'url', 'token', 'verify_ssl', 'description', 'owner', 'comment
 
 
 class NetBoxEndpointForm(WriteOnlySecretsFormMixin, PrimaryModelForm):
-    url = ServiceURLField(help_text=NetBoxEndpoint._meta.get_field('url').help_text)
     token = SecretField(label=_('API token'), help_text=NetBoxEndpoint._meta.get_field('token').help_text)
 
     fieldsets = (
@@ -47,7 +46,6 @@ class NetBoxEndpointFilterForm(PrimaryModelFilterSetForm):
 
 
 class NetBoxEndpointImportForm(OmittedBooleansMixin, PrimaryModelImportForm):
-    url = ServiceURLField(help_text=NetBoxEndpoint._meta.get_field('url').help_text)
     # Optional in CSV: an omitted column takes the model default.
     name = forms.CharField(label=_('Name'), max_length=100, required=False)
 

@@ -4,15 +4,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..validators import validate_service_url
-
-__all__ = (
-    'ServiceURLMixin',
-    'SingletonMixin',
-    'UniqueErrorFieldMixin',
-    'WriteOnlySecretsMixin',
-    'singleton_constraint',
-)
+__all__ = ('SingletonMixin', 'UniqueErrorFieldMixin', 'WriteOnlySecretsMixin', 'singleton_constraint')
 
 
 class WriteOnlySecretsMixin:
@@ -76,30 +68,3 @@ class SingletonMixin:
     def get_solo(cls):
         """The one instance, or None when it has not been created yet."""
         return cls.objects.first()
-
-
-class ServiceURLMixin:
-    """
-    A model whose `url` is the base URL of a service Proxbox calls. It is checked by
-    `validate_service_url` in place of Django's URLValidator, which refuses one-word hosts (the
-    Compose service names `netbox` and `proxbox-api`) yet allows ftp:// and credentials in the URL.
-    (Replacing the validator here, not on the field, keeps the schema and its migrations as they are.)
-    """
-
-    def clean_fields(self, exclude=None):
-        exclude = set(exclude or ())
-        errors = {}
-        try:
-            super().clean_fields(exclude=exclude | {'url'})
-        except ValidationError as e:
-            errors = e.update_error_dict(errors)
-        if 'url' not in exclude:
-            field = self._meta.get_field('url')
-            try:
-                if len(self.url or '') > field.max_length:
-                    raise ValidationError(_('At most %(n)d characters.') % {'n': field.max_length})
-                validate_service_url(self.url)
-            except ValidationError as e:
-                errors.setdefault('url', []).extend(e.messages)
-        if errors:
-            raise ValidationError(errors)

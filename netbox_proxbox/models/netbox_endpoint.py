@@ -3,12 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from netbox.models import PrimaryModel
 
-from .mixins import ServiceURLMixin, SingletonMixin, WriteOnlySecretsMixin, singleton_constraint
+from ..validators import validate_service_url
+from .mixins import SingletonMixin, WriteOnlySecretsMixin, singleton_constraint
 
 __all__ = ('NetBoxEndpoint',)
 
 
-class NetBoxEndpoint(ServiceURLMixin, SingletonMixin, WriteOnlySecretsMixin, PrimaryModel):
+class NetBoxEndpoint(SingletonMixin, WriteOnlySecretsMixin, PrimaryModel):
     """
     The NetBox the sync service writes to (usually this one), with the API token of a dedicated
     sync user, so NetBox's change log shows every change the sync makes under that user.
@@ -17,9 +18,10 @@ class NetBoxEndpoint(ServiceURLMixin, SingletonMixin, WriteOnlySecretsMixin, Pri
     secret_fields = ('token',)
 
     name = models.CharField(verbose_name=_('name'), max_length=100, unique=True, default='NetBox')
-    url = models.URLField(
+    url = models.CharField(
         verbose_name=_('URL'),
         max_length=500,
+        validators=[validate_service_url],
         help_text=_('Base URL of NetBox as the sync service reaches it, e.g. https://netbox.example.com/'),
     )
     token = models.CharField(
