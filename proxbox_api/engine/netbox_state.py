@@ -147,12 +147,21 @@ def _with_tags(spec: KindSpec, others: Mapping[int, list[str]], row: dict[str, A
 
 
 async def _chunked(
-    client: NetBoxReader, spec: KindSpec, name: str, values: Sequence[Any], extra: Mapping[str, str] | None = None
+    client: NetBoxReader,
+    spec: KindSpec,
+    name: str,
+    values: Sequence[Any],
+    extra: Mapping[str, str] | None = None,
+    *,
+    read: Callable[[dict[str, Any]], Current] | None = None,
+    fields: Sequence[str] | None = None,
 ) -> list[Current]:
+    """Rows whose ``name`` is one of ``values``, asked for ``_CHUNK`` values at a time (URL length)."""
     found: list[Current] = []
+    read = read or partial(_classified, spec)
     for start in range(0, len(values), _CHUNK):
         params = {**(extra or {}), name: list(values[start : start + _CHUNK])}
-        found.extend(await client.map(spec.path, partial(_classified, spec), params, fields=_fields(spec)))
+        found.extend(await client.map(spec.path, read, params, fields=fields or _fields(spec)))
     return found
 
 
@@ -162,11 +171,7 @@ async def _read_shared(client: NetBoxReader, spec: KindSpec, slugs: Sequence[str
     def shared(row: Mapping[str, Any]) -> Current:
         return Current(spec.kind, int(row['id']), row['slug'], normalise(row, fields), owned=False)
 
-    found: list[Current] = []
-    slugs = sorted(slugs)
-    for start in range(0, len(slugs), _CHUNK):
-        params = {'slug': slugs[start : start + _CHUNK]}
-        found.extend(await client.map(spec.path, shared, params, fields=['id', *fields]))
+    found = await _chunked(client, spec, 'slug', sorted(slugs), read=shared, fields=['id', *fields])
     return {str(item.key): item for item in found}
 
 
