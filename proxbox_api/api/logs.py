@@ -72,17 +72,11 @@ class SecretFilter(logging.Filter):
         return True
 
 
-def _kept(record: logging.LogRecord) -> bool:
-    """uvicorn's debug lines trace every WebSocket frame: kept, each line sent would log another."""
-    return record.levelno >= logging.INFO or record.name.startswith('proxbox_api')
-
-
 class LogBuffer(logging.Handler):
     def __init__(self, capacity: int, secrets: SecretFilter | None = None) -> None:
         super().__init__(level=logging.DEBUG)
         self.setFormatter(logging.Formatter('%(message)s'))
         self.secrets = secrets or SecretFilter()
-        self.addFilter(_kept)  # first: a dropped line is not worth scrubbing
         self.addFilter(self.secrets)
         self.capacity = capacity
         self.lines: deque[Line] = deque(maxlen=capacity)
@@ -92,6 +86,9 @@ class LogBuffer(logging.Handler):
         self._console: logging.Handler | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno < logging.INFO and not record.name.startswith('proxbox_api'):
+            # uvicorn's debug lines trace every WebSocket frame: kept, each sent line would log another.
+            return
         try:
             message = self.format(record)
         except Exception:  # a bad format string must not break logging
