@@ -86,6 +86,8 @@ class LogBuffer(logging.Handler):
         self._console: logging.Handler | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
+        # The scrubbing filter ran first on purpose: it rewrites the record itself, so every other
+        # handler of these loggers gets it clean too, the lines dropped here included.
         if record.levelno < logging.INFO and not record.name.startswith('proxbox_api'):
             # uvicorn's debug lines trace every WebSocket frame: kept, each sent line would log another.
             return
