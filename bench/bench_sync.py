@@ -17,6 +17,7 @@ import os
 import platform
 import sys
 import time
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -36,6 +37,7 @@ CHART = ROOT / 'docs' / 'images' / 'bench-scaling.png'
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--fleets', default='S,M', help='comma-separated: S, M, L (default S,M)')
+    parser.add_argument('--no-floor', default='', help='comma-separated fleets whose floor is not measured (e.g. L)')
     parser.add_argument('--workers', type=int, default=3, help='gunicorn workers serving NetBox')
     parser.add_argument('--batch-size', type=int, default=Knobs.batch_size)
     parser.add_argument('--write-concurrency', type=int, default=Knobs.write_concurrency)
@@ -45,7 +47,8 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument('--no-chart', action='store_true')
     args = parser.parse_args()
     args.fleets = [name.strip().upper() for name in args.fleets.split(',') if name.strip()]
-    unknown = [name for name in args.fleets if name not in FLEETS]
+    args.no_floor = {name.strip().upper() for name in args.no_floor.split(',') if name.strip()}
+    unknown = [name for name in [*args.fleets, *args.no_floor] if name not in FLEETS]
     if unknown:
         parser.error(f'unknown fleet(s) {", ".join(unknown)}; choose from {", ".join(FLEETS)}')
     return args
@@ -55,21 +58,25 @@ def _machine() -> dict[str, Any]:
     return {'cpus': os.cpu_count(), 'python': platform.python_version(), 'load_average': os.getloadavg()}
 
 
-def _fleet(name: str, dbs: BenchDatabases, config: ServerConfig, knobs: Knobs, logs: Path) -> dict[str, Any]:
-    floor_db, sync_db = dbs.clone(f'{name.lower()}_floor'), dbs.clone(f'{name.lower()}_sync')
+def _fleet(
+    name: str, dbs: BenchDatabases, config: ServerConfig, knobs: Knobs, logs: Path, with_floor: bool
+) -> dict[str, Any]:
+    databases = [dbs.clone(f'{name.lower()}_sync')]
+    if with_floor:
+        databases.append(dbs.clone(f'{name.lower()}_floor'))
     try:
-        with NetBoxServer(floor_db, config, logs) as floor_server, NetBoxServer(sync_db, config, logs) as sync_server:
-            floor_server.start(dbs.token)
-            sync_server.start(dbs.token)
+        with ExitStack() as stack:
+            servers = [stack.enter_context(NetBoxServer(db, config, logs)) for db in databases]
+            for server in servers:
+                server.start(dbs.token)
             load_before = os.getloadavg()
-            floor = Target(floor_server.url, dbs.token, floor_server.cpu_seconds)
-            sync = Target(sync_server.url, dbs.token, sync_server.cpu_seconds)
-            result = measure_fleet(FLEETS[name], floor, sync, knobs)
+            sync, *floor = (Target(server.url, dbs.token, server.cpu_seconds) for server in servers)
+            result = measure_fleet(FLEETS[name], floor[0] if floor else None, sync, knobs)
             result['load_average'] = {'before': load_before, 'after': os.getloadavg()}
             return result
     finally:
-        dbs.drop(floor_db)
-        dbs.drop(sync_db)
+        for database in databases:
+            dbs.drop(database)
 
 
 def _print_table(fleets: list[dict[str, Any]]) -> None:
@@ -78,11 +85,16 @@ def _print_table(fleets: list[dict[str, Any]]) -> None:
     for fleet in fleets:
         runs = ('first_sync', 'resync', 'resync_changed')
         peak = max(fleet[run]['peak_rss_mib'] for run in runs)
-        ratios = fleet['ratios']
+        ratios, floor = fleet['ratios'], fleet['floor']
         print(f'{fleet["fleet"]["name"]:<6}{fleet["fleet"]["guests"]:>7}{fleet["first_sync"]["writes"]:>8}'
-              f'{fleet["floor"]["seconds"]:>9.1f}{fleet["first_sync"]["seconds"]:>9.1f}{fleet["resync"]["seconds"]:>10.1f}'
-              f'{fleet["resync_changed"]["seconds"]:>8.1f}{ratios["first_over_floor"]:>12.2f}'
-              f'{ratios["resync_over_first"]:>14.3f}{peak:>13.0f}')  # fmt: skip
+              f'{_number(floor and floor["seconds"], 9, ".1f")}{fleet["first_sync"]["seconds"]:>9.1f}'
+              f'{fleet["resync"]["seconds"]:>10.1f}{fleet["resync_changed"]["seconds"]:>8.1f}'
+              f'{_number(ratios["first_over_floor"], 12, ".2f")}{ratios["resync_over_first"]:>14.3f}'
+              f'{peak:>13.0f}')  # fmt: skip
+
+
+def _number(value: float | None, width: int, spec: str) -> str:
+    return f'{"-" if value is None else format(value, spec):>{width}}'
 
 
 def _print_goals(goals: dict[str, dict[str, Any]]) -> None:
@@ -113,7 +125,7 @@ def main() -> None:
         dbs.prepare_base()
         print(f'base database {dbs.base} ready in {time.monotonic() - started:.0f} s')
         for name in args.fleets:
-            document['fleets'].append(_fleet(name, dbs, config, knobs, logs))
+            document['fleets'].append(_fleet(name, dbs, config, knobs, logs, name not in args.no_floor))
             document['goals'] = evaluate_goals(document['fleets'])
             path = save_results(document, args.results, stamp)
     _print_table(document['fleets'])

@@ -130,9 +130,11 @@ class _Fleet:
         self.knobs, self.work, self.log, self.clean_up = knobs, work, log, clean_up
         self.runs = 0
 
-    def sync(self, server: SimServer, target: Target, label: str, **extra: Any) -> dict[str, Any]:
+    def sync(
+        self, server: SimServer, target: Target, label: str, *, keep_plan: bool = False, **extra: Any
+    ) -> dict[str, Any]:
         self.runs += 1
-        plan_out = self.work / 'plan.json' if extra.get('dry_run') else None
+        plan_out = self.work / 'plan.json' if keep_plan else None
         job = {
             'request': _request(server.endpoints, target, self.knobs, run_id=f'bench-{self.runs}', **extra),
             'ca_files': sorted({str(ep.cert_path) for ep in server.endpoints}),
@@ -166,20 +168,21 @@ class _Fleet:
 
 def measure_fleet(
     size: FleetSize,
-    floor_target: Target,
+    floor_target: Target | None,
     sync_target: Target,
     knobs: Knobs,
     *,
     floor_clean_up: bool = False,
     log: Callable[[str], None] = print_now,
 ) -> dict[str, Any]:
-    """All figures of one fleet. ``floor_clean_up`` deletes the floor's objects (one NetBox for both)."""
+    """All figures of one fleet. ``floor_clean_up`` deletes the floor's objects (one NetBox for both);
+    no ``floor_target``: the floor is not measured (at L it doubles the run) and its ratios are null."""
     fleet = size.make()
     log(f'{size.name}: {size.guests} guests, {size.clusters} cluster(s) x {size.nodes} nodes')
     with tempfile.TemporaryDirectory(prefix=f'proxbox-bench-{size.name}-') as work, SimServer(fleet) as server:
         run = _Fleet(knobs, Path(work), log, floor_clean_up)
-        dry = run.sync(server, sync_target, 'dry run', dry_run=True)
-        floor = run.floor(floor_target)
+        dry = run.sync(server, sync_target, 'dry run', keep_plan=floor_target is not None, dry_run=True)
+        floor = run.floor(floor_target) if floor_target else None
         first = run.sync(server, sync_target, 'first sync')
         resync = run.sync(server, sync_target, 're-sync')
         changed = change_fraction(fleet, CHANGED_FRACTION)
@@ -188,17 +191,19 @@ def measure_fleet(
         'fleet': size.to_json(),
         'objects': dry.pop('planned_writes'),
         # The floor wrote what the first sync wrote (else their times are not comparable).
-        'floor_matches_first': floor['writes'] == first['writes'] and floor['failed'] == first['failures'] == 0,
+        'floor_matches_first': floor['writes'] == first['writes'] and floor['failed'] == first['failures'] == 0
+        if floor
+        else None,
         'dry_run': dry,
         'floor': floor,
         'first_sync': first,
         'resync': resync,
         'resync_changed': {**resync_changed, 'changed': changed},
         'ratios': {
-            'first_over_floor': _ratio(first['seconds'], floor['seconds']),
+            'first_over_floor': _ratio(first['seconds'], floor['seconds']) if floor else None,
             'resync_over_first': _ratio(resync['seconds'], first['seconds']),
             'resync_changed_over_first': _ratio(resync_changed['seconds'], first['seconds']),
-            'first_over_floor_netbox_cpu': _cpu_ratio(first, floor),
+            'first_over_floor_netbox_cpu': _cpu_ratio(first, floor) if floor else None,
             'resync_over_first_netbox_cpu': _cpu_ratio(resync, first),
         },
     }

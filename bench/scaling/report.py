@@ -71,7 +71,9 @@ def draw_chart(fleets: Sequence[Mapping[str, Any]], path: Path, subtitle: str) -
     guests = [fleet['fleet']['guests'] for fleet in ordered]
     figure, axes = pyplot.subplots(figsize=(8, 5), dpi=110)
     for key, label, style in _SERIES:
-        axes.plot(guests, [fleet[key]['seconds'] for fleet in ordered], style, label=label)
+        measured = [(n, fleet[key]['seconds']) for n, fleet in zip(guests, ordered, strict=True) if fleet[key]]
+        if measured:
+            axes.plot(*zip(*measured, strict=True), style, label=label)
     axes.set_xscale('log')
     axes.set_yscale('log')
     axes.set_xticks(
