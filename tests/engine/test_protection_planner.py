@@ -8,10 +8,13 @@ optional references become null instead of holding an object back; kinds NetBox 
 are skipped; every decision carries its reason.
 """
 
+import hashlib
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from proxbox_api.engine.plan import Plan
 from proxbox_api.engine.planner import plan
 from proxbox_api.engine.records import Current, Desired, Ref, Scope
 from proxbox_api.engine.state import CurrentState, DesiredState, PlanOptions
@@ -290,3 +293,16 @@ def test_a_preview_and_its_apply_mark_alike() -> None:
     assert early.operations != late.operations
     assert plan_digest(early) == plan_digest(late)
     assert plan_digest(early) != plan_digest(run([], gone, prune_policy='off'))
+
+
+def test_plan_digest_is_the_hash_of_the_operations_json_list() -> None:
+    """Hashed one operation at a time, the digest is still that of the whole list's JSON text (so a
+    preview stored by an earlier version stays valid), for no, one and several operations."""
+    gone = [have(ROUTINE, JOB, 9), have(STORAGE, 'pve:c/storage/local', 3)]
+    for operations in ((), run([], gone[:1]).operations, run([], gone).operations):
+        value = Plan(operations=operations)
+        ops = [op.model_dump(mode='json', exclude={'display', 'reason'}) for op in operations]
+        for op in ops:
+            op['attrs'].get('custom_fields', {}).pop('proxbox_orphaned_since', None)
+        whole = hashlib.sha256(json.dumps(ops, sort_keys=True).encode()).hexdigest()[:16]
+        assert plan_digest(value) == whole
