@@ -237,6 +237,8 @@ class _Run:
         if not read:
             return await self.result('failed', None)
         desired = desired_state(self.contexts(read))
+        # Proxmox's answers are not needed past here; freed, their memory (~20 KB a guest) holds the plan.
+        del read
         for warning in desired.warnings:
             self.warnings.append(warning)
             await self.emit('warning', {'message': warning})
