@@ -77,6 +77,20 @@ def test_harness_measures_a_tiny_fleet(live_server: Any, netbox_token: str) -> N
     assert netbox_token not in json.dumps(result) and netbox_token not in '\n'.join(lines)
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_harness_without_a_floor(live_server: Any, netbox_token: str) -> None:
+    """``--no-floor``: the syncs are measured as usual; the floor and its ratios are null, not zero."""
+    lines: list[str] = []
+    result = measure_fleet(FLEETS['XS'], None, Target(live_server.url, netbox_token), Knobs(), log=lines.append)
+
+    assert result['floor'] is None and result['floor_matches_first'] is None
+    assert result['ratios']['first_over_floor'] is None and result['ratios']['first_over_floor_netbox_cpu'] is None
+    assert result['first_sync']['writes'] == result['objects'] > 0 and result['resync']['writes'] == 0
+    assert 0 < result['ratios']['resync_over_first']
+    assert len(lines) == 6 and not any(line.strip().startswith('floor') for line in lines)
+    assert evaluate_goals([result | {'fleet': {'name': 'M'}}])['first_over_floor_at_M']['met'] is None
+
+
 def fleet_result(name: str, first: float, floor: float, resync: float, writes: int, peak: float) -> dict[str, Any]:
     run = {'seconds': resync, 'writes': writes, 'status': 'completed', 'peak_rss_mib': peak}
     return {
