@@ -10,7 +10,7 @@ the floor: they are what a sync adds to it.
 
 import builtins
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 from proxbox_api.engine import apply
@@ -43,24 +43,41 @@ class TimedWriter:
         return await self.client.list(path, params, fields=fields)
 
     async def bulk_create(
-        self, path: str, objects: Sequence[dict[str, Any]], *, changelog_message: str, recover: Recover | None = None
+        self,
+        path: str,
+        objects: Sequence[dict[str, Any]],
+        *,
+        changelog_message: str,
+        recover: Recover | None = None,
+        groups: Sequence[Hashable] | None = None,
     ) -> builtins.list[WriteResult]:
         started = time.perf_counter()
-        results = await self.client.bulk_create(path, objects, changelog_message=changelog_message, recover=recover)
+        results = await self.client.bulk_create(
+            path, objects, changelog_message=changelog_message, recover=recover, groups=groups
+        )
         self._add(path, 'create', len(objects), time.perf_counter() - started)
         return results
 
     async def bulk_update(
-        self, path: str, objects_with_id: Sequence[dict[str, Any]], *, changelog_message: str
+        self,
+        path: str,
+        objects_with_id: Sequence[dict[str, Any]],
+        *,
+        changelog_message: str,
+        groups: Sequence[Hashable] | None = None,
     ) -> builtins.list[WriteResult]:
         started = time.perf_counter()
-        results = await self.client.bulk_update(path, objects_with_id, changelog_message=changelog_message)
+        results = await self.client.bulk_update(
+            path, objects_with_id, changelog_message=changelog_message, groups=groups
+        )
         self._add(path, 'update', len(objects_with_id), time.perf_counter() - started)
         return results
 
-    async def bulk_delete(self, path: str, ids: Sequence[int], *, changelog_message: str) -> builtins.list[WriteResult]:
+    async def bulk_delete(
+        self, path: str, ids: Sequence[int], *, changelog_message: str, groups: Sequence[Hashable] | None = None
+    ) -> builtins.list[WriteResult]:
         started = time.perf_counter()
-        results = await self.client.bulk_delete(path, ids, changelog_message=changelog_message)
+        results = await self.client.bulk_delete(path, ids, changelog_message=changelog_message, groups=groups)
         self._add(path, 'delete', len(ids), time.perf_counter() - started)
         return results
 

@@ -11,7 +11,7 @@ then each data-protection family), sharing what earlier stages created.
 
 import builtins
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -30,15 +30,26 @@ class NetBoxWriter(Protocol):
     ) -> builtins.list[dict[str, Any]]: ...
 
     async def bulk_create(
-        self, path: str, objects: Sequence[dict[str, Any]], *, changelog_message: str, recover: Any = None
+        self,
+        path: str,
+        objects: Sequence[dict[str, Any]],
+        *,
+        changelog_message: str,
+        recover: Any = None,
+        groups: Sequence[Hashable] | None = None,
     ) -> builtins.list[WriteResult]: ...
 
     async def bulk_update(
-        self, path: str, objects_with_id: Sequence[dict[str, Any]], *, changelog_message: str
+        self,
+        path: str,
+        objects_with_id: Sequence[dict[str, Any]],
+        *,
+        changelog_message: str,
+        groups: Sequence[Hashable] | None = None,
     ) -> builtins.list[WriteResult]: ...
 
     async def bulk_delete(
-        self, path: str, ids: Sequence[int], *, changelog_message: str
+        self, path: str, ids: Sequence[int], *, changelog_message: str, groups: Sequence[Hashable] | None = None
     ) -> builtins.list[WriteResult]: ...
 
 
@@ -145,24 +156,28 @@ class Applier:
             await self.progress(kind, len(self.result.outcomes) - self._started, self._total)
 
     async def write(self, kind: str, action: Literal['create', 'update'], ops: Sequence[Operation]) -> None:
-        ready = self._prepare(ops, with_id=action == 'update')
+        spec = kind_spec(kind)
+        ready = self._prepare(_by_group(spec, ops), with_id=action == 'update')
         if not ready:
             return
-        spec = kind_spec(kind)
         bodies = [body for _, body in ready]
+        groups = [spec.batch_group(op.key) for op, _ in ready] if spec.same_batch else None
         if action == 'create':
             results = await self.client.bulk_create(
-                spec.path, bodies, changelog_message=self.message, recover=_recover(self.client, spec)
+                spec.path, bodies, changelog_message=self.message, recover=_recover(self.client, spec), groups=groups
             )
         else:
-            results = await self.client.bulk_update(spec.path, bodies, changelog_message=self.message)
+            results = await self.client.bulk_update(spec.path, bodies, changelog_message=self.message, groups=groups)
         res: WriteResult
         for (op, _), res in zip(ready, results, strict=True):
             self.record(op, res.ok, res.id or op.id, res.error)
 
     async def delete(self, kind: str, ops: Sequence[Operation]) -> None:
+        spec = kind_spec(kind)
+        ops = _by_group(spec, ops)
         ids = [op.id for op in ops if op.id is not None]
-        results = await self.client.bulk_delete(kind_spec(kind).path, ids, changelog_message=self.message)
+        groups = [spec.batch_group(op.key) for op in ops] if spec.same_batch else None
+        results = await self.client.bulk_delete(spec.path, ids, changelog_message=self.message, groups=groups)
         result: WriteResult
         for op, result in zip(ops, results, strict=True):
             self.record(op, result.ok, op.id, result.error)
@@ -186,6 +201,11 @@ class Applier:
                 await self.delete(kind, by_kind[kind]['delete'])
                 await self._report(kind)
         return self.result
+
+
+def _by_group(spec: KindSpec, ops: Sequence[Operation]) -> Sequence[Operation]:
+    """The operations with each batch group's together (stable), for kinds written group by group."""
+    return sorted(ops, key=lambda op: spec.batch_group(op.key)) if spec.same_batch else ops
 
 
 def _recover(client: NetBoxWriter, spec: KindSpec) -> Callable[[list[dict[str, Any]]], Awaitable[list[Any]]]:

@@ -50,6 +50,12 @@ class KindSpec:
     # What marking an orphan sets besides its tag and first-miss time; default: a status field
     # becomes ``decommissioning``.
     orphan: tuple[tuple[str, Any], ...] = ()
+    # Objects whose keys share the part before this marker are written in one bulk batch: NetBox
+    # keeps a total on their parent that concurrent batches would leave wrong (a VM's disk size).
+    same_batch: str | None = None
+
+    def batch_group(self, key: str) -> str:
+        return key.rpartition(self.same_batch)[0] if self.same_batch else ''
 
     @property
     def is_phase(self) -> bool:
@@ -194,6 +200,7 @@ KINDS: tuple[KindSpec, ...] = (
         natural=('virtual_machine', 'name'),
         prune='with-parent',
         family='virtual_disks',
+        same_batch='/disk/',
     ),
     KindSpec(
         'virtualization.vminterface#mac',

@@ -8,6 +8,7 @@ failures; stop at the first success, a whole-request refusal, or when nothing is
 """
 
 import asyncio
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -59,9 +60,8 @@ class BulkWrite:
     recover: Recover | None = None
     refused: NetBoxError | None = field(default=None, init=False)
 
-    async def run(self, items: list[Item]) -> list[WriteResult]:
-        size = self.sender.options.batch_size
-        batches = [items[i : i + size] for i in range(0, len(items), size)]
+    async def run(self, items: list[Item], groups: Sequence[Hashable] | None = None) -> list[WriteResult]:
+        batches = _batches(items, self.sender.options.batch_size, groups)
         done = await asyncio.gather(*(self._batch(batch) for batch in batches))
         return [result for results in done for result in results]
 
@@ -174,6 +174,30 @@ class BulkWrite:
             obj = obj if isinstance(obj, dict) else None
             oid = _id(obj) if obj is not None else item.key
             results[item.index] = WriteResult(item.index, True, id=oid, data=obj, status=response.status_code)
+
+
+def _batches(items: list[Item], size: int, groups: Sequence[Hashable] | None) -> list[list[Item]]:
+    """Batches of at most ``size`` items. With ``groups`` (one per item, equal ones adjacent), a group
+    is never split over two batches unless it alone is larger than a batch: NetBox keeps some totals
+    on the parent (a VM's disk size is the sum of its disks, recomputed by a signal in each write's
+    transaction), and two concurrent batches holding children of one parent can leave it wrong."""
+    if groups is None:
+        return [items[i : i + size] for i in range(0, len(items), size)]
+    runs: list[list[Item]] = []
+    for index, item in enumerate(items):
+        if index and groups[index] == groups[index - 1]:
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    batches: list[list[Item]] = [[]]
+    for run in runs:
+        if batches[-1] and len(batches[-1]) + len(run) > size:
+            batches.append([])
+        for start in range(0, len(run), size):
+            if batches[-1] and start:
+                batches.append([])
+            batches[-1].extend(run[start : start + size])
+    return [batch for batch in batches if batch]
 
 
 def _positions(pending: list[Item], index: int | None, oid: int | None) -> list[int]:

@@ -21,7 +21,7 @@ import asyncio
 import builtins
 import random
 import ssl
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -180,15 +180,27 @@ class NetBoxClient:
     # --- bulk writes -------------------------------------------------------------------------
 
     async def bulk_create(
-        self, path: str, objects: Sequence[Obj], *, changelog_message: str, recover: Recover | None = None
+        self,
+        path: str,
+        objects: Sequence[Obj],
+        *,
+        changelog_message: str,
+        recover: Recover | None = None,
+        groups: Sequence[Hashable] | None = None,
     ) -> builtins.list[WriteResult]:
-        """POST ``objects`` in batches. See ``Recover`` for what happens when a batch's fate is unknown."""
+        """POST ``objects`` in batches. See ``Recover`` for what happens when a batch's fate is unknown.
+        ``groups`` (one per object, equal ones adjacent): objects of a group go in the same batch."""
         message = _message(changelog_message)
         items = [Item(i, {**obj, 'changelog_message': message}, obj) for i, obj in enumerate(objects)]
-        return await BulkWrite(self._sender, 'create', api_path(path), recover).run(items)
+        return await BulkWrite(self._sender, 'create', api_path(path), recover).run(items, groups)
 
     async def bulk_update(
-        self, path: str, objects_with_id: Sequence[Obj], *, changelog_message: str
+        self,
+        path: str,
+        objects_with_id: Sequence[Obj],
+        *,
+        changelog_message: str,
+        groups: Sequence[Hashable] | None = None,
     ) -> builtins.list[WriteResult]:
         """PATCH ``objects_with_id`` (each with an integer ``id``) in batches; resending is idempotent."""
         message = _message(changelog_message)
@@ -196,13 +208,15 @@ class NetBoxClient:
             Item(i, {**obj, 'changelog_message': message}, obj, _require_id(obj))
             for i, obj in enumerate(objects_with_id)
         ]
-        return await BulkWrite(self._sender, 'update', api_path(path)).run(items)
+        return await BulkWrite(self._sender, 'update', api_path(path)).run(items, groups)
 
-    async def bulk_delete(self, path: str, ids: Sequence[int], *, changelog_message: str) -> builtins.list[WriteResult]:
+    async def bulk_delete(
+        self, path: str, ids: Sequence[int], *, changelog_message: str, groups: Sequence[Hashable] | None = None
+    ) -> builtins.list[WriteResult]:
         """DELETE ``ids`` in batches. An ID that no longer exists counts as done (``ok``, status 404)."""
         message = _message(changelog_message)
         items = [Item(i, {'id': oid, 'changelog_message': message}, {'id': oid}, oid) for i, oid in enumerate(ids)]
-        return await BulkWrite(self._sender, 'delete', api_path(path)).run(items)
+        return await BulkWrite(self._sender, 'delete', api_path(path)).run(items, groups)
 
     @staticmethod
     def _with_message(data: Obj, changelog_message: str | None) -> Obj:

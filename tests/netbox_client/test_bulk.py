@@ -145,3 +145,17 @@ async def test_bulk_answers_are_slim_but_input_is_never_omitted() -> None:
     plain, _ = make(other, slim_answers=False)
     await plain.bulk_create('dcim/sites', sites('b'), changelog_message=MESSAGE)
     assert 'omit' not in other.requests[0].params
+
+
+async def test_a_group_stays_in_one_batch_unless_it_alone_is_larger() -> None:
+    """``groups``: objects of a group (a VM's disks) never straddle two batches sent side by side;
+    a group larger than a batch is cut in batch-size pieces; results stay in the caller's order."""
+    fake = FakeNetBox(delay=0.01)
+    client, _ = make(fake, batch_size=4, write_concurrency=2)
+    groups = ['a', 'a', 'a', 'b', 'b', 'c', 'd', 'd', 'd', 'd', 'd', 'd']
+    objects = sites(*(f'{group}{i}' for i, group in enumerate(groups)))
+    results = await client.bulk_create('dcim/sites', objects, changelog_message=MESSAGE, groups=groups)
+    batches = sorted(sorted(item['name'] for item in request.body) for request in fake.writes('POST'))
+    assert batches == [['a0', 'a1', 'a2'], ['b3', 'b4', 'c5'], ['d10', 'd11'], ['d6', 'd7', 'd8', 'd9']]
+    assert [r.index for r in results] == list(range(12)) and all(r.ok for r in results)
+    assert [r.data['name'] for r in results if r.data] == [obj['name'] for obj in objects]
