@@ -61,9 +61,16 @@ class BulkWrite:
     refused: NetBoxError | None = field(default=None, init=False)
 
     async def run(self, items: list[Item], groups: Sequence[Hashable] | None = None) -> list[WriteResult]:
-        batches = _batches(items, self.sender.options.batch_size, groups)
-        done = await asyncio.gather(*(self._batch(batch) for batch in batches))
-        return [result for results in done for result in results]
+        chains = _chains(items, self.sender.options.batch_size, groups)
+        done = await asyncio.gather(*(self._chain(chain) for chain in chains))
+        return sorted((result for results in done for result in results), key=lambda result: result.index)
+
+    async def _chain(self, batches: list[list[Item]]) -> list[WriteResult]:
+        """Batches sent one after the other (the pieces of a group larger than a batch)."""
+        results: list[WriteResult] = []
+        for batch in batches:
+            results += await self._batch(batch)
+        return results
 
     async def _batch(self, items: list[Item]) -> list[WriteResult]:
         results: dict[int, WriteResult] = {}
@@ -176,28 +183,34 @@ class BulkWrite:
             results[item.index] = WriteResult(item.index, True, id=oid, data=obj, status=response.status_code)
 
 
-def _batches(items: list[Item], size: int, groups: Sequence[Hashable] | None) -> list[list[Item]]:
-    """Batches of at most ``size`` items. With ``groups`` (one per item, equal ones adjacent), a group
-    is never split over two batches unless it alone is larger than a batch: NetBox keeps some totals
-    on the parent (a VM's disk size is the sum of its disks, recomputed by a signal in each write's
-    transaction), and two concurrent batches holding children of one parent can leave it wrong."""
+def _chains(items: list[Item], size: int, groups: Sequence[Hashable] | None) -> list[list[list[Item]]]:
+    """Batches of at most ``size`` items, each in a chain of batches sent one after the other; chains
+    go side by side. With ``groups`` (one per item, equal ones adjacent), a group never straddles two
+    batches that may be in flight together: it fits in one batch, or (larger than a batch) its pieces
+    form one chain. NetBox keeps some totals on the parent (a VM's disk size is the sum of its disks,
+    recomputed by a signal in each write's transaction), and two concurrent transactions holding
+    children of one parent leave it wrong."""
     if groups is None:
-        return [items[i : i + size] for i in range(0, len(items), size)]
+        return [[items[i : i + size]] for i in range(0, len(items), size)]
     runs: list[list[Item]] = []
     for index, item in enumerate(items):
         if index and groups[index] == groups[index - 1]:
             runs[-1].append(item)
         else:
             runs.append([item])
-    batches: list[list[Item]] = [[]]
+    chains: list[list[list[Item]]] = []
+    current: list[Item] = []
     for run in runs:
-        if batches[-1] and len(batches[-1]) + len(run) > size:
-            batches.append([])
-        for start in range(0, len(run), size):
-            if batches[-1] and start:
-                batches.append([])
-            batches[-1].extend(run[start : start + size])
-    return [batch for batch in batches if batch]
+        if len(run) > size:
+            chains.append([run[i : i + size] for i in range(0, len(run), size)])
+            continue
+        if len(current) + len(run) > size:
+            chains.append([current])
+            current = []
+        current.extend(run)
+    if current:
+        chains.append([current])
+    return chains
 
 
 def _positions(pending: list[Item], index: int | None, oid: int | None) -> list[int]:

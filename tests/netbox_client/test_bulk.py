@@ -159,3 +159,18 @@ async def test_a_group_stays_in_one_batch_unless_it_alone_is_larger() -> None:
     assert batches == [['a0', 'a1', 'a2'], ['b3', 'b4', 'c5'], ['d10', 'd11'], ['d6', 'd7', 'd8', 'd9']]
     assert [r.index for r in results] == list(range(12)) and all(r.ok for r in results)
     assert [r.data['name'] for r in results if r.data] == [obj['name'] for obj in objects]
+
+
+async def test_the_pieces_of_a_group_larger_than_a_batch_go_one_after_the_other() -> None:
+    """Ten objects of one group, batches of four, two writes allowed at once: never two in flight."""
+    fake = FakeNetBox(delay=0.01)
+    client, _ = make(fake, batch_size=4, write_concurrency=2)
+    objects = sites(*(f'x{i}' for i in range(10)))
+    results = await client.bulk_create('dcim/sites', objects, changelog_message=MESSAGE, groups=['x'] * 10)
+    assert [len(request.body) for request in fake.writes('POST')] == [4, 4, 2]
+    assert fake.max_in_flight == 1
+    assert [r.index for r in results] == list(range(10)) and all(r.ok for r in results)
+    fake = FakeNetBox(delay=0.01)
+    client, _ = make(fake, batch_size=4, write_concurrency=2)
+    await client.bulk_create('dcim/sites', objects, changelog_message=MESSAGE, groups=[f'g{i}' for i in range(10)])
+    assert fake.max_in_flight == 2  # distinct groups: batches side by side as usual
