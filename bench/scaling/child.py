@@ -105,6 +105,7 @@ async def _sync(job: dict[str, Any]) -> dict[str, Any]:
         'summary': result.summary,
         'counts': result.counts,
         'failures': len(result.failures),
+        'failure_samples': result.failures[:5],
         'errors': result.errors[:5],
         'warnings': len(result.warnings),
         'stages': result.stages,

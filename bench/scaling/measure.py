@@ -102,6 +102,7 @@ def _figures(raw: dict[str, Any]) -> dict[str, Any]:
         'writes',
         'planned_writes',
         'failures',
+        'failure_samples',
         'errors',
         'warnings',
         'stages',
