@@ -33,7 +33,8 @@ format:
 	@$(VENV)/ruff check --fix .
 	@$(VENV)/ruff format .
 
-## bench: scaling benchmark of the sync against a real NetBox (FLEETS=S,M,L adds L: over an hour); docs/benchmarks.md
+## bench: scaling benchmark of the sync against a real NetBox (FLEETS=S,M,L adds L: ~1.5 h with
+##        BENCH_ARGS="--no-floor L", ~2.5 h with its floor); docs/benchmarks.md
 FLEETS ?= S,M
 BENCH_ARGS ?=
 bench: testdb
