@@ -75,6 +75,11 @@ class SyncOptions(_Strict):
         'or if-empty (filled only while empty in NetBox)',
     )
     task_history_days: int = Field(default=7, ge=1, le=365, description='Tasks started this many days back')
+    write_path: Literal['auto', 'inside', 'rest'] = Field(
+        default='auto',
+        description="How the plan is written: inside (the plugin's in-NetBox apply), rest (NetBox's REST bulk "
+        'endpoints), or auto (inside when the plugin advertises it, else rest)',
+    )
 
     @field_validator('field_ownership')
     @classmethod
@@ -111,3 +116,4 @@ class SyncResult(BaseModel):
     duration: float = 0.0
     plan: Plan | None = None
     plan_digest: str | None = Field(default=None, description='Fingerprint of the plan (preview → apply)')
+    write_path: Literal['inside', 'rest'] | None = Field(default=None, description='How the plan was written')

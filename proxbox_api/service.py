@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 
@@ -97,6 +97,7 @@ class _Run:
         self.counts: dict[str, dict[str, int]] = {}
         self.failures: list[dict[str, Any]] = []
         self.digest: str | None = None
+        self.write_path: Literal['inside', 'rest'] | None = None
         self.started = time.monotonic()
 
     async def stage(self, name: str, total: int | None = None) -> float:
@@ -275,11 +276,33 @@ class _Run:
         await self.finish_stage('plan', began, summary=result.summary, writes=result.write_count)
         return result
 
+    async def choose_write_path(self, netbox: NetBoxClient) -> bool:
+        """Write inside NetBox when asked or (auto) when the plugin advertises its apply; False: cannot write."""
+        wanted = self.request.options.write_path
+        netbox.inside = wanted != 'rest' and await netbox.inside_capability() is not None
+        if wanted == 'inside' and not netbox.inside:
+            await self.error(
+                "NetBox: write_path is 'inside', but this NetBox has no Proxbox in-NetBox apply "
+                "(GET /api/plugins/proxbox/apply/); upgrade the plugin or set write_path to 'auto' or 'rest'",
+                kind='NetBoxNotPrepared',
+            )
+            return False
+        self.write_path = 'inside' if netbox.inside else 'rest'
+        return True
+
     async def apply(self, netbox: NetBoxClient, desired: DesiredState, the_plan: Plan) -> SyncResult:
+        try:
+            if not await self.choose_write_path(netbox):
+                return await self.result('failed', the_plan)
+        except NetBoxError as exc:
+            await self.error(f'NetBox: {exc}', kind=type(exc).__name__)
+            return await self.result('failed', the_plan)
         began = await self.stage('apply', _writes(the_plan, INVENTORY_KINDS))
         applier = Applier(netbox, f'Proxbox sync {self.run_id}', self._progress('apply'))
         outcome = await applier.run(the_plan, INVENTORY_KINDS)
-        await self.finish_stage('apply', began, counts=outcome.counts(), failed=len(outcome.failed))
+        await self.finish_stage(
+            'apply', began, counts=outcome.counts(), failed=len(outcome.failed), write_path=self.write_path
+        )
         await self.protection_stages(desired, the_plan, applier)
         self.counts = outcome.counts()
         self.failures = [item.to_json() for item in outcome.failed]
@@ -325,6 +348,7 @@ class _Run:
             duration=round(time.monotonic() - self.started, 3),
             plan=the_plan if (self.request.include_plan or self.request.dry_run) else None,
             plan_digest=self.digest if the_plan else None,
+            write_path=self.write_path,
         )
         await self.emit('run_finished', result.model_dump(mode='json', exclude={'plan'}))
         return result

@@ -2,7 +2,7 @@ from django.urls import path
 
 from netbox.api.routers import NetBoxRouter
 
-from . import sync, views
+from . import apply, sync, views
 
 app_name = 'netbox_proxbox'
 
@@ -24,5 +24,6 @@ router.register('sync-runs', views.SyncRunViewSet)
 urlpatterns = [
     path('sync/', sync.SyncView.as_view(), name='sync'),
     path('status/', sync.StatusView.as_view(), name='status'),
+    path('apply/', apply.ApplyView.as_view(), name='apply'),
     *router.urls,
 ]

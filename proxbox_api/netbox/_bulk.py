@@ -96,13 +96,15 @@ class BulkWrite:
 
     async def _send(self, pending: list[Item]) -> httpx.Response:
         async with self.sender.write_slot:
-            if self.refused is not None:  # checked inside the slot: batches queued behind a 403 never go out
-                raise type(self.refused)(
-                    f'not sent: {self.refused.message}', status=self.refused.status, path=self.path
-                )  # fmt: skip
+            self._check_refused()
             body = [item.payload for item in pending]
             method, params = _METHOD[self.kind], self._params(body)
             return await self.sender.send(method, self.path, params=params, json=body, slot=False)
+
+    def _check_refused(self) -> None:
+        """Called inside the write slot: batches queued behind a 401 or 403 never go out."""
+        if self.refused is not None:
+            raise type(self.refused)(f'not sent: {self.refused.message}', status=self.refused.status, path=self.path)
 
     def _params(self, body: list[dict[str, Any]]) -> dict[str, str] | None:
         if self.kind == 'delete' or not self.sender.options.slim_answers:

@@ -28,9 +28,11 @@ from typing import Any, Self
 
 import httpx
 
+from ._apply import APPLY_PATH, ApplyWrite
 from ._auth import TokenAuth
-from ._bulk import BulkWrite, Item
+from ._bulk import BulkWrite, Item, Kind
 from ._http import Params, Sender, api_path
+from .errors import NetBoxNotFound, NetBoxPermissionError
 from .results import Recover, WriteResult
 from .settings import NetBoxClientOptions
 
@@ -85,6 +87,8 @@ class NetBoxClient:
         self._owns_http = http_client is None
         http = http_client or httpx.AsyncClient(verify=_verify(verify), timeout=timeout, transport=transport)
         self._sender = Sender(self.url, auth, http, self.options, sleep, rng or random.Random())
+        # Bulk writes go through the plugin's in-NetBox apply instead of NetBox's REST bulk endpoints.
+        self.inside = False
 
     def __repr__(self) -> str:
         return f'NetBoxClient({self.url!r})'
@@ -163,6 +167,20 @@ class NetBoxClient:
         body = await self._sender.request('GET', path, params={**query, 'limit': limit, 'offset': offset})
         return body if isinstance(body, dict) else {}
 
+    async def inside_capability(self) -> Obj | None:
+        """The plugin's in-NetBox apply (``GET /api/plugins/proxbox/apply/``), or None when this NetBox has none
+        (no plugin, an older one) or the token may not see it."""
+        try:
+            body = await self._sender.request('GET', APPLY_PATH)
+        except (NetBoxNotFound, NetBoxPermissionError):
+            return None
+        version = body.get('version') if isinstance(body, dict) else None
+        return body if isinstance(version, int) and version >= 1 else None
+
+    def _bulk(self, kind: Kind, path: str, recover: Recover | None = None) -> BulkWrite:
+        writer = ApplyWrite if self.inside else BulkWrite
+        return writer(self._sender, kind, api_path(path), recover)
+
     # --- single writes -----------------------------------------------------------------------
 
     async def post(self, path: str, data: Obj, *, changelog_message: str | None = None) -> Any:
@@ -192,7 +210,7 @@ class NetBoxClient:
         ``groups`` (one per object, equal ones adjacent): objects of a group go in the same batch."""
         message = _message(changelog_message)
         items = [Item(i, {**obj, 'changelog_message': message}, obj) for i, obj in enumerate(objects)]
-        return await BulkWrite(self._sender, 'create', api_path(path), recover).run(items, groups)
+        return await self._bulk('create', path, recover).run(items, groups)
 
     async def bulk_update(
         self,
@@ -208,7 +226,7 @@ class NetBoxClient:
             Item(i, {**obj, 'changelog_message': message}, obj, _require_id(obj))
             for i, obj in enumerate(objects_with_id)
         ]
-        return await BulkWrite(self._sender, 'update', api_path(path)).run(items, groups)
+        return await self._bulk('update', path).run(items, groups)
 
     async def bulk_delete(
         self, path: str, ids: Sequence[int], *, changelog_message: str, groups: Sequence[Hashable] | None = None
@@ -216,7 +234,7 @@ class NetBoxClient:
         """DELETE ``ids`` in batches. An ID that no longer exists counts as done (``ok``, status 404)."""
         message = _message(changelog_message)
         items = [Item(i, {'id': oid, 'changelog_message': message}, {'id': oid}, oid) for i, oid in enumerate(ids)]
-        return await BulkWrite(self._sender, 'delete', api_path(path)).run(items, groups)
+        return await self._bulk('delete', path).run(items, groups)
 
     @staticmethod
     def _with_message(data: Obj, changelog_message: str | None) -> Obj:
