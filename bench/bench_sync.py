@@ -61,7 +61,7 @@ def _machine() -> dict[str, Any]:
 def _fleet(
     name: str, dbs: BenchDatabases, config: ServerConfig, knobs: Knobs, logs: Path, with_floor: bool
 ) -> dict[str, Any]:
-    databases = [dbs.clone(f'{name.lower()}_sync')]
+    databases = [dbs.clone(f'{name.lower()}_sync'), dbs.clone(f'{name.lower()}_inside')]
     if with_floor:
         databases.append(dbs.clone(f'{name.lower()}_floor'))
     try:
@@ -70,8 +70,8 @@ def _fleet(
             for server in servers:
                 server.start(dbs.token)
             load_before = os.getloadavg()
-            sync, *floor = (Target(server.url, dbs.token, server.cpu_seconds) for server in servers)
-            result = measure_fleet(FLEETS[name], floor[0] if floor else None, sync, knobs)
+            sync, inside, *floor = (Target(server.url, dbs.token, server.cpu_seconds) for server in servers)
+            result = measure_fleet(FLEETS[name], floor[0] if floor else None, sync, knobs, inside_target=inside)
             result['load_average'] = {'before': load_before, 'after': os.getloadavg()}
             return result
     finally:
@@ -80,16 +80,18 @@ def _fleet(
 
 
 def _print_table(fleets: list[dict[str, Any]]) -> None:
-    print(f'\n{"fleet":<6}{"guests":>7}{"writes":>8}{"floor s":>9}{"first s":>9}{"re-sync s":>10}{"1 % s":>8}'
-          f'{"first/floor":>12}{"re-sync/first":>14}{"peak RSS MiB":>13}')  # fmt: skip
+    print(f'\n{"fleet":<6}{"guests":>7}{"writes":>8}{"floor s":>9}{"first s":>9}{"inside s":>9}{"re-sync s":>10}'
+          f'{"1 % s":>8}{"first/floor":>12}{"inside/floor":>13}{"re-sync/first":>14}{"peak RSS MiB":>13}')  # fmt: skip
     for fleet in fleets:
         runs = ('first_sync', 'resync', 'resync_changed')
         peak = max(fleet[run]['peak_rss_mib'] for run in runs)
-        ratios, floor = fleet['ratios'], fleet['floor']
+        ratios, floor, inside = fleet['ratios'], fleet['floor'], fleet.get('inside_first_sync')
         print(f'{fleet["fleet"]["name"]:<6}{fleet["fleet"]["guests"]:>7}{fleet["first_sync"]["writes"]:>8}'
               f'{_number(floor and floor["seconds"], 9, ".1f")}{fleet["first_sync"]["seconds"]:>9.1f}'
+              f'{_number(inside and inside["seconds"], 9, ".1f")}'
               f'{fleet["resync"]["seconds"]:>10.1f}{fleet["resync_changed"]["seconds"]:>8.1f}'
-              f'{_number(ratios["first_over_floor"], 12, ".2f")}{ratios["resync_over_first"]:>14.3f}'
+              f'{_number(ratios["first_over_floor"], 12, ".2f")}{_number(ratios.get("inside_over_floor"), 13, ".2f")}'
+              f'{ratios["resync_over_first"]:>14.3f}'
               f'{peak:>13.0f}')  # fmt: skip
 
 

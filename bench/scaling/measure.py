@@ -60,11 +60,12 @@ class Knobs:
     write_concurrency: int = 2
     read_concurrency: int = 8
 
-    def sync_options(self) -> dict[str, int]:
+    def sync_options(self, write_path: str = 'rest') -> dict[str, Any]:
         return {
             'batch_size': self.batch_size,
             'write_concurrency': self.write_concurrency,
             'read_concurrency': self.read_concurrency,
+            'write_path': write_path,
         }
 
     def client_options(self) -> NetBoxClientOptions:
@@ -75,7 +76,9 @@ def print_now(line: str) -> None:
     print(line, flush=True)
 
 
-def _request(endpoints: Sequence[Endpoint], target: Target, knobs: Knobs, **extra: Any) -> dict[str, Any]:
+def _request(
+    endpoints: Sequence[Endpoint], target: Target, knobs: Knobs, write_path: str = 'rest', **extra: Any
+) -> dict[str, Any]:
     return {
         'netbox': {'url': target.url, 'token': target.token},
         'endpoints': [
@@ -89,7 +92,7 @@ def _request(endpoints: Sequence[Endpoint], target: Target, knobs: Knobs, **extr
             }  # fmt: skip
             for ep in endpoints
         ],
-        'options': knobs.sync_options(),
+        'options': knobs.sync_options(write_path),
         **extra,
     }
 
@@ -132,12 +135,14 @@ class _Fleet:
         self.runs = 0
 
     def sync(
-        self, server: SimServer, target: Target, label: str, *, keep_plan: bool = False, **extra: Any
-    ) -> dict[str, Any]:
+        self, server: SimServer, target: Target, label: str, *, keep_plan: bool = False, write_path: str = 'rest',
+        **extra: Any,
+    ) -> dict[str, Any]:  # fmt: skip
         self.runs += 1
         plan_out = self.work / 'plan.json' if keep_plan else None
+        request = _request(server.endpoints, target, self.knobs, write_path, run_id=f'bench-{self.runs}', **extra)
         job = {
-            'request': _request(server.endpoints, target, self.knobs, run_id=f'bench-{self.runs}', **extra),
+            'request': request,
             'ca_files': sorted({str(ep.cert_path) for ep in server.endpoints}),
             'plan_out': str(plan_out) if plan_out else None,
         }
@@ -173,11 +178,14 @@ def measure_fleet(
     sync_target: Target,
     knobs: Knobs,
     *,
+    inside_target: Target | None = None,
     floor_clean_up: bool = False,
     log: Callable[[str], None] = print_now,
 ) -> dict[str, Any]:
     """All figures of one fleet. ``floor_clean_up`` deletes the floor's objects (one NetBox for both);
-    no ``floor_target``: the floor is not measured (at L it doubles the run) and its ratios are null."""
+    no ``floor_target``: the floor is not measured (at L it doubles the run) and its ratios are null.
+    ``inside_target`` (a NetBox of its own): the first sync and a no-change re-sync again, written through
+    the plugin's in-NetBox apply (the REST runs are forced to ``write_path='rest'``)."""
     fleet = size.make()
     log(f'{size.name}: {size.guests} guests, {size.clusters} cluster(s) x {size.nodes} nodes')
     with tempfile.TemporaryDirectory(prefix=f'proxbox-bench-{size.name}-') as work, SimServer(fleet) as server:
@@ -185,6 +193,10 @@ def measure_fleet(
         dry = run.sync(server, sync_target, 'dry run', keep_plan=floor_target is not None, dry_run=True)
         floor = run.floor(floor_target) if floor_target else None
         first = run.sync(server, sync_target, 'first sync')
+        inside, inside_resync = None, None
+        if inside_target is not None:
+            inside = run.sync(server, inside_target, 'inside first', write_path='inside')
+            inside_resync = run.sync(server, inside_target, 'inside re-sync', write_path='inside')
         resync = run.sync(server, sync_target, 're-sync')
         changed = change_fraction(fleet, CHANGED_FRACTION)
         resync_changed = run.sync(server, sync_target, 're-sync 1 %')
@@ -198,6 +210,8 @@ def measure_fleet(
         'dry_run': dry,
         'floor': floor,
         'first_sync': first,
+        'inside_first_sync': inside,
+        'inside_resync': inside_resync,
         'resync': resync,
         'resync_changed': {**resync_changed, 'changed': changed},
         'ratios': {
@@ -205,8 +219,13 @@ def measure_fleet(
             'resync_over_first': _ratio(resync['seconds'], first['seconds']),
             'resync_changed_over_first': _ratio(resync_changed['seconds'], first['seconds']),
             'first_over_floor_netbox_cpu': _cpu_ratio(first, floor) if floor else None,
+            'inside_over_floor': _ratio(inside['seconds'], floor['seconds']) if floor and inside else None,
+            'inside_over_floor_netbox_cpu': _cpu_ratio(inside, floor) if floor and inside else None,
+            'inside_over_first': _ratio(inside['seconds'], first['seconds']) if inside else None,
             'resync_over_first_netbox_cpu': _cpu_ratio(resync, first),
         },
     }
-    log(f'  first/floor {result["ratios"]["first_over_floor"]}   re-sync/first {result["ratios"]["resync_over_first"]}')
+    ratios = result['ratios']
+    log(f'  first/floor {ratios["first_over_floor"]}   inside/floor {ratios["inside_over_floor"]}   '
+        f're-sync/first {ratios["resync_over_first"]}')  # fmt: skip
     return result

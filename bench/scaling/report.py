@@ -12,6 +12,8 @@ GOALS = {
     'resync_writes_at_M': 'no-change re-sync writes nothing at M',
     'resync_over_first_at_M': 'no-change re-sync <= 5 % of the first sync at M',
     'L_under_1GiB': 'L completes with proxbox-api under 1 GiB',
+    'inside_over_floor_at_M': 'in-NetBox first sync / floor <= 0.2 at M',
+    'inside_L_under_10min': 'L first sync in-NetBox <= 10 min, completed',
 }
 _GIB_MIB = 1024.0
 
@@ -37,6 +39,13 @@ def evaluate_goals(fleets: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, A
         verdicts['L_under_1GiB'] = {'value': peak, 'met': ok and peak < _GIB_MIB}
     else:
         verdicts['L_under_1GiB'] = {'value': None, 'met': None}
+    inside = m['ratios'].get('inside_over_floor') if m else None
+    verdicts['inside_over_floor_at_M'] = {'value': inside, 'met': None if inside is None else inside <= 0.2}
+    first = large.get('inside_first_sync') if large else None
+    verdicts['inside_L_under_10min'] = {
+        'value': first and first['seconds'],
+        'met': None if not first else first['status'] == 'completed' and first['seconds'] <= 600,
+    }
     for name, verdict in verdicts.items():
         verdict['goal'] = GOALS[name]
     return verdicts
@@ -54,7 +63,8 @@ def save_results(document: Mapping[str, Any], directory: Path, stamp: str) -> Pa
 
 _SERIES = (
     ('floor', 'NetBox floor (bulk writes of ready payloads)', 'o-'),
-    ('first_sync', 'first sync', 's-'),
+    ('first_sync', 'first sync (REST)', 's-'),
+    ('inside_first_sync', 'first sync (in-NetBox apply)', 'D-'),
     ('resync_changed', 're-sync, 1 % of guests changed', '^-'),
     ('resync', 're-sync, nothing changed', 'v-'),
 )
@@ -71,7 +81,7 @@ def draw_chart(fleets: Sequence[Mapping[str, Any]], path: Path, subtitle: str) -
     guests = [fleet['fleet']['guests'] for fleet in ordered]
     figure, axes = pyplot.subplots(figsize=(8, 5), dpi=110)
     for key, label, style in _SERIES:
-        measured = [(n, fleet[key]['seconds']) for n, fleet in zip(guests, ordered, strict=True) if fleet[key]]
+        measured = [(n, fleet[key]['seconds']) for n, fleet in zip(guests, ordered, strict=True) if fleet.get(key)]
         if measured:
             axes.plot(*zip(*measured, strict=True), style, label=label)
     axes.set_xscale('log')
