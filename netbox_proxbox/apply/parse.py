@@ -9,9 +9,11 @@ NetBox's REST API gives for it.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import DecimalField
 
 from extras.models import CustomField, Tag
 
@@ -64,7 +66,7 @@ def _slug(tag):
 class References:
     """Every related object the batch names, fetched with one query per related model."""
 
-    def __init__(self, model, payloads):
+    def __init__(self, model, payloads, user):
         self.model = model
         wanted = defaultdict(set)
         slugs = set()
@@ -82,7 +84,9 @@ class References:
                     except ValidationError:
                         continue  # reported per object by parse()
         self.objects = {related: related.objects.in_bulk(ids) for related, ids in wanted.items()}
-        self.tags = {tag.slug: tag for tag in Tag.objects.filter(slug__in=[s for s in slugs if isinstance(s, str)])}
+        # By attributes (a tag's slug) NetBox finds only what the user may view; by numeric id, anything.
+        tags = Tag.objects.restrict(user, 'view').filter(slug__in=[s for s in slugs if isinstance(s, str)])
+        self.tags = {tag.slug: tag for tag in tags}
         self.custom_fields = {cf.name: cf for cf in CustomField.objects.get_for_model(model)}
 
     def _related_model(self, name):
@@ -155,5 +159,16 @@ def parse(payload, refs):
         elif found.is_relation:
             parsed.attrs[name] = None if value is None else refs.get(found.related_model, _ids(value, name)[0], name)
         else:
-            parsed.attrs[name] = value
+            parsed.attrs[name] = _decimal(found, value)
     return parsed
+
+
+def _decimal(found, value):
+    """A decimal field's value as NetBox's REST serializer stores it (2 -> 2.00), so an unchanged value
+    compares equal in the change record; anything else is left for the model's validation."""
+    if not isinstance(found, DecimalField) or value is None or isinstance(value, bool):
+        return value
+    try:
+        return Decimal(str(value)).quantize(Decimal(1).scaleb(-found.decimal_places))
+    except (InvalidOperation, ValueError):
+        return value

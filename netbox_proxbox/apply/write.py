@@ -73,7 +73,7 @@ def build(attempt, existing):
     breaks one ends the attempt, and the next validates it in full, so it fails with NetBox's message.
     """
     model, action = attempt.model, attempt.action
-    refs = References(model, [attempt.objects[index] for index in attempt.pending])
+    refs = References(model, [attempt.objects[index] for index in attempt.pending], attempt.request.user)
     written, tagged = [], []
     for index in attempt.pending:
         payload = attempt.objects[index]
