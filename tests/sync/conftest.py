@@ -45,8 +45,10 @@ def netbox_token(transactional_db: Any) -> str:
 class Syncer:
     """Runs a sync of every endpoint of the fleet (or of ``only``) at ``now`` (a settable clock)."""
 
-    def __init__(self, fleet: Fleet, url: str, token: str, endpoint_ids: dict[str, int] | None = None) -> None:
-        self.fleet, self.url, self.token = fleet, url, token
+    def __init__(
+        self, fleet: Fleet, url: str, token: str, endpoint_ids: dict[str, int] | None = None, write_path: str = 'auto'
+    ) -> None:
+        self.fleet, self.url, self.token, self.write_path = fleet, url, token, write_path
         self.endpoint_ids = endpoint_ids or {}
         self.now = datetime.now(UTC)
         self.events: list[tuple[str, dict[str, Any]]] = []
@@ -70,6 +72,8 @@ class Syncer:
         ]
         data = {'netbox': {'url': self.url, 'token': self.token}, 'endpoints': endpoints, 'include_plan': True}
         data.update(overrides)
+        # auto: the plugin's in-NetBox apply (the live NetBox has it); rest: NetBox's REST bulk endpoints.
+        data['options'] = {'write_path': self.write_path, **data.get('options', {})}
         return SyncRequest.model_validate(data)
 
     def __call__(self, only: tuple[str, ...] | None = None, **overrides: Any) -> SyncResult:
@@ -84,6 +88,12 @@ class Syncer:
 @pytest.fixture
 def sync(fleet: Fleet, live_server: Any, netbox_token: str) -> Syncer:
     return Syncer(fleet, live_server.url, netbox_token)
+
+
+@pytest.fixture(params=['inside', 'rest'])
+def sync_both(request: Any, fleet: Fleet, live_server: Any, netbox_token: str) -> Syncer:
+    """A ``sync`` through each write path in turn: the in-NetBox apply, and NetBox's REST API (the fallback)."""
+    return Syncer(fleet, live_server.url, netbox_token, write_path=request.param)
 
 
 def plugin_endpoints(fleet: Fleet) -> dict[str, int]:

@@ -3,7 +3,8 @@ The sync against a real NetBox (live_server) and the Proxmox simulator: the firs
 exactly what the fleet implies; a second sync writes nothing; rename, reconfigure, migrate, add
 and remove each produce exactly their change; a hand-made VM with a colliding name is untouched
 and reported; no secret reaches an event or the result. (An offline node leaving its guests
-untouched is part of test_orphans_live.py.)
+untouched is part of test_orphans_live.py.) Each runs through both write paths: the plugin's in-NetBox
+apply, and NetBox's REST API (the fallback).
 """
 
 import json
@@ -19,6 +20,11 @@ from virtualization.models import Cluster, VirtualDisk, VirtualMachine, VMInterf
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 VM = 'virtualization.virtualmachine'
+
+
+@pytest.fixture
+def sync(sync_both: Any) -> Any:
+    return sync_both
 
 
 def truth(fleet: Any) -> dict[str, Any]:
@@ -38,6 +44,7 @@ def test_first_sync_creates_what_the_fleet_implies_and_second_writes_nothing(syn
     first = sync()
     assert first.status == 'completed', first.errors
     assert first.failures == []
+    assert first.write_path == sync.write_path
     dumped = json.dumps(sync.events, default=str) + first.model_dump_json()
     for secret in [sync.token, *(ep.token_secret for ep in fleet.server.endpoints)]:
         assert secret not in dumped
