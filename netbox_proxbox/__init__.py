@@ -26,6 +26,7 @@ SETTING_RULES = {
     'sync_job_timeout': (_positive_int, 'a positive integer (seconds)'),
     'default_schedule_interval': (lambda v: v is None or _positive_int(v), 'a positive integer (minutes) or None'),
     'event_stream_ttl': (_positive_int, 'a positive integer (seconds)'),
+    'write_path': (lambda v: v in ('auto', 'inside', 'rest'), "'auto', 'inside' or 'rest'"),
 }
 
 
@@ -59,6 +60,9 @@ class ProxboxConfig(PluginConfig):
         'default_schedule_interval': 24 * 60,
         # How long a finished run's live event stream stays in Redis (the SyncRun keeps a copy).
         'event_stream_ttl': 7 * 24 * 60 * 60,
+        # How the sync writes: 'inside' (this plugin's in-NetBox apply, in bulk), 'rest' (NetBox's REST bulk
+        # endpoints) or 'auto' (inside whenever proxbox-api finds the apply, else rest).
+        'write_path': 'auto',
     }
 
     def ready(self):

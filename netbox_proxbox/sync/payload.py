@@ -5,6 +5,8 @@ and the knobs of the Proxbox settings. Built at the moment the job runs, so it c
 settings and secrets in force then; it is never stored or logged.
 """
 
+from netbox.plugins import get_plugin_config
+
 from .problems import NotConfigured
 
 __all__ = ('build_sync_request', 'endpoint_spec', 'netbox_target', 'sync_options')
@@ -64,6 +66,7 @@ def sync_options():
         'prune_policy': settings.prune_policy,
         'prune_grace_days': settings.prune_grace_days,
         'field_ownership': settings.effective_field_ownership(),
+        'write_path': get_plugin_config('netbox_proxbox', 'write_path'),
     }
 
 
