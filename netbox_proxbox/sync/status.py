@@ -57,6 +57,7 @@ def status_report(endpoints):
     from django.conf import settings
 
     from .. import __version__
+    from ..api.apply import capability
 
     try:
         api = ProxboxApi.from_settings()
@@ -74,4 +75,6 @@ def status_report(endpoints):
         'worker': worker_status(),
         'proxbox_api': api_status,
         'endpoints': endpoint_status,
+        # What this plugin offers the sync: its in-NetBox apply (proxbox-api probes GET apply/ for it).
+        'capabilities': {'apply': capability()},
     }

@@ -239,6 +239,7 @@ class StatusAndTestTestCase(SyncApiTestCase):
         self.assertIn('no proxbox-api endpoint is defined', body['proxbox_api']['detail'])
         self.assertEqual({e['name'] for e in body['endpoints']}, {'pve-a', 'pve-b'})
         self.assertEqual(set(body['worker']), {'ok', 'detail'})
+        self.assertEqual(body['capabilities']['apply']['version'], 1)
 
     def test_status_needs_view_on_endpoints(self):
         self.assertHttpStatus(self.client.get('/api/plugins/proxbox/status/', **self.header), 403)
