@@ -6,7 +6,8 @@ The in-NetBox apply (the sync's fast write path):
                                        -> 200 {results: [{index, ok, id, error, status}]}, one per object, in order
 
 `path` is the NetBox REST list endpoint the objects would be sent to, `action` create, update or delete,
-`objects` what that endpoint's bulk POST, PATCH or DELETE would take. The user needs the model
+`objects` what that endpoint's bulk POST, PATCH or DELETE would take. Both need add, change or
+delete permission on some object type the apply writes; a POST needs the model
 permission for the action (403 for the whole request otherwise, as the REST API answers), and a
 write-enabled token; object permissions are enforced per object.
 """
@@ -38,6 +39,13 @@ def capability():
     }
 
 
+def _write_permissions():
+    for label in APPLY_MODELS:
+        app_label, model = label.split('.')
+        for action in ACTIONS.values():
+            yield f'{app_label}.{action}_{model}'
+
+
 def _bad(detail, http_status=status.HTTP_400_BAD_REQUEST):
     return Response({'detail': detail}, status=http_status)
 
@@ -50,6 +58,11 @@ class ApplyView(APIView):
 
     def get_view_name(self):
         return 'Proxbox apply'
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if not any(request.user.has_perm(perm) for perm in _write_permissions()):
+            self.permission_denied(request, 'Needs add, change or delete permission on an object type the sync writes.')
 
     def get(self, request):
         return Response(capability())

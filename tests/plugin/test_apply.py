@@ -65,6 +65,8 @@ class ApplyTestCase(APITestCase):
 
 class CapabilityTest(ApplyTestCase):
     def test_get_advertises_the_apply(self):
+        self.assertHttpStatus(self.client.get(APPLY, **self.header), status.HTTP_403_FORBIDDEN)  # writes nothing
+        self.grant('add')
         response = self.client.get(APPLY, **self.header)
         self.assertHttpStatus(response, status.HTTP_200_OK)
         self.assertEqual(response.data['version'], 1)

@@ -50,6 +50,8 @@ CUSTOM = {
     'service_log_stream': (Access.READ, ('get',)),
     # REST API
     'sync': (Access.RUN_SYNC, ('post',)),
+    # The in-NetBox apply: its capability (GET) and a batch (POST) need write permission on what it writes.
+    'apply': (Access.WRITE, ('get', 'post')),
     'status': (Access.READ, ('get',)),
     'api-root': (Access.INDEX, ('get',)),
     'proxmoxendpoint-test': (Access.RUN_SYNC, ('post',)),
