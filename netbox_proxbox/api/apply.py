@@ -61,6 +61,8 @@ class ApplyView(APIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        if isinstance(request.auth, Token) and not request.auth.write_enabled:
+            self.permission_denied(request, 'This token is not write-enabled.')
         if not any(request.user.has_perm(perm) for perm in _write_permissions()):
             self.permission_denied(request, 'Needs add, change or delete permission on an object type the sync writes.')
 
