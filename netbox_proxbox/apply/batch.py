@@ -67,6 +67,11 @@ class _Abandon(Exception):
     """A database error: the transaction is broken, so the attempt ends here and is rolled back."""
 
 
+def _id(obj):
+    oid = obj.get('id') if isinstance(obj, dict) else None
+    return oid if isinstance(oid, int) and not isinstance(oid, bool) else None
+
+
 def model_for_path(path):
     """The model behind a REST list endpoint path (`/api/dcim/devices/`), if the apply handles it."""
     if not isinstance(path, str) or not path.startswith('/api/'):
@@ -125,14 +130,14 @@ class _Attempt:
                 self.done[index] = Result(index, True, instance.pk, status=_STATUS[self.action])
 
     def _delete(self):
-        ids = {index: self.objects[index].get('id') for index in self.pending}
+        ids = {index: _id(self.objects[index]) for index in self.pending}
         visible = self.model.objects.restrict(self.request.user, 'delete').in_bulk(
-            [oid for oid in ids.values() if isinstance(oid, int)]
+            [oid for oid in ids.values() if oid is not None]
         )
         for index, oid in ids.items():
             obj = visible.get(oid)
             if obj is None:
-                if not isinstance(oid, int) or isinstance(oid, bool):
+                if oid is None:
                     self.fail(index, 'id: every object to delete needs an integer "id"')
                 elif self.model.objects.filter(pk=oid).exists():
                     self.fail(index, PERMISSION_DENIED, 403, oid)

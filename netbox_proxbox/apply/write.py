@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models.signals import m2m_changed
 
 from extras.models import Tag
+from netbox.api.viewsets.mixins import PERMISSION_DENIED_MESSAGE
 from netbox.context import current_request
 from netbox.models.features import CustomFieldsMixin
 from utilities.exceptions import AbortRequest
@@ -18,7 +19,7 @@ from .parse import References, parse
 
 __all__ = ('PERMISSION_DENIED', 'build', 'load_existing', 'message_of', 'save', 'tag_created')
 
-PERMISSION_DENIED = 'You do not have permission to perform this action on this object.'
+PERMISSION_DENIED = PERMISSION_DENIED_MESSAGE  # NetBox's REST API's words for an object outside a permission
 
 
 def message_of(exc):

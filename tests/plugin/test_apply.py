@@ -214,9 +214,9 @@ class PermissionTest(ApplyTestCase):
         self.grant('change', 'delete', 'view', constraints={'name__startswith': 'ok-'})
         updated = self.apply('update', [{'id': mine.pk, 'vcpus': 8}, {'id': theirs.pk, 'vcpus': 8}])
         self.assertEqual([result['ok'] for result in updated.data['results']], [True, False])
-        deleted = self.apply('delete', [{'id': mine.pk}, {'id': theirs.pk}, {'id': 999999}])
-        self.assertEqual([r['ok'] for r in deleted.data['results']], [True, False, True])
-        self.assertEqual([r['status'] for r in deleted.data['results']], [204, 403, 404])
+        deleted = self.apply('delete', [{'id': mine.pk}, {'id': theirs.pk}, {'id': 999999}, 'not an object'])
+        self.assertEqual([r['ok'] for r in deleted.data['results']], [True, False, True, False])
+        self.assertEqual([r['status'] for r in deleted.data['results']], [204, 403, 404, 400])
         self.assertEqual(list(VirtualMachine.objects.values_list('name', flat=True)), ['theirs'])
         self.assertTrue(ObjectChange.objects.filter(changed_object_id=mine.pk, action='delete').exists())
 
