@@ -38,6 +38,11 @@ def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--fleets', default='S,M', help='comma-separated: S, M, L (default S,M)')
     parser.add_argument('--no-floor', default='', help='comma-separated fleets whose floor is not measured (e.g. L)')
+    parser.add_argument(
+        '--inside-only', default='',
+        help='comma-separated fleets synced only through the in-NetBox apply (no REST sync; e.g. L, where the '
+        'REST first sync takes an hour)',
+    )  # fmt: skip
     parser.add_argument('--workers', type=int, default=3, help='gunicorn workers serving NetBox')
     parser.add_argument('--batch-size', type=int, default=Knobs.batch_size)
     parser.add_argument('--write-concurrency', type=int, default=Knobs.write_concurrency)
@@ -59,19 +64,23 @@ def _machine() -> dict[str, Any]:
 
 
 def _fleet(
-    name: str, dbs: BenchDatabases, config: ServerConfig, knobs: Knobs, logs: Path, with_floor: bool
+    name: str, dbs: BenchDatabases, config: ServerConfig, knobs: Knobs, logs: Path, with_floor: bool, rest: bool
 ) -> dict[str, Any]:
-    databases = [dbs.clone(f'{name.lower()}_sync'), dbs.clone(f'{name.lower()}_inside')]
-    if with_floor:
-        databases.append(dbs.clone(f'{name.lower()}_floor'))
+    sides = [side for side, wanted in (('sync', rest), ('inside', True), ('floor', with_floor)) if wanted]
+    databases = [dbs.clone(f'{name.lower()}_{side}') for side in sides]
     try:
         with ExitStack() as stack:
             servers = [stack.enter_context(NetBoxServer(db, config, logs)) for db in databases]
             for server in servers:
                 server.start(dbs.token)
             load_before = os.getloadavg()
-            sync, inside, *floor = (Target(server.url, dbs.token, server.cpu_seconds) for server in servers)
-            result = measure_fleet(FLEETS[name], floor[0] if floor else None, sync, knobs, inside_target=inside)
+            targets = {
+                side: Target(server.url, dbs.token, server.cpu_seconds, server.peak_worker_rss)
+                for side, server in zip(sides, servers, strict=True)
+            }
+            result = measure_fleet(
+                FLEETS[name], targets.get('floor'), targets.get('sync'), knobs, inside_target=targets['inside']
+            )
             result['load_average'] = {'before': load_before, 'after': os.getloadavg()}
             return result
     finally:
@@ -83,11 +92,12 @@ def _print_table(fleets: list[dict[str, Any]]) -> None:
     print(f'\n{"fleet":<6}{"guests":>7}{"writes":>8}{"floor s":>9}{"first s":>9}{"inside s":>9}{"re-sync s":>10}'
           f'{"1 % s":>8}{"first/floor":>12}{"inside/floor":>13}{"re-sync/first":>14}{"peak RSS MiB":>13}')  # fmt: skip
     for fleet in fleets:
-        runs = ('first_sync', 'resync', 'resync_changed')
-        peak = max(fleet[run]['peak_rss_mib'] for run in runs)
+        runs = ('first_sync', 'inside_first_sync', 'resync', 'resync_changed')
+        peak = max(fleet[run]['peak_rss_mib'] for run in runs if fleet.get(run))
         ratios, floor, inside = fleet['ratios'], fleet['floor'], fleet.get('inside_first_sync')
-        print(f'{fleet["fleet"]["name"]:<6}{fleet["fleet"]["guests"]:>7}{fleet["first_sync"]["writes"]:>8}'
-              f'{_number(floor and floor["seconds"], 9, ".1f")}{fleet["first_sync"]["seconds"]:>9.1f}'
+        first = fleet['first_sync']
+        print(f'{fleet["fleet"]["name"]:<6}{fleet["fleet"]["guests"]:>7}{(first or inside)["writes"]:>8}'
+              f'{_number(floor and floor["seconds"], 9, ".1f")}{_number(first and first["seconds"], 9, ".1f")}'
               f'{_number(inside and inside["seconds"], 9, ".1f")}'
               f'{fleet["resync"]["seconds"]:>10.1f}{fleet["resync_changed"]["seconds"]:>8.1f}'
               f'{_number(ratios["first_over_floor"], 12, ".2f")}{_number(ratios.get("inside_over_floor"), 13, ".2f")}'
@@ -127,7 +137,9 @@ def main() -> None:
         dbs.prepare_base()
         print(f'base database {dbs.base} ready in {time.monotonic() - started:.0f} s')
         for name in args.fleets:
-            document['fleets'].append(_fleet(name, dbs, config, knobs, logs, name not in args.no_floor))
+            document['fleets'].append(
+                _fleet(name, dbs, config, knobs, logs, name not in args.no_floor, name not in args.inside_only)
+            )
             document['goals'] = evaluate_goals(document['fleets'])
             path = save_results(document, args.results, stamp)
     _print_table(document['fleets'])

@@ -100,6 +100,7 @@ async def _sync(job: dict[str, Any]) -> dict[str, Any]:
     return {
         'seconds': round(seconds, 3),
         'status': result.status,
+        'write_path': result.write_path,
         'writes': result.writes,
         'planned_writes': sum(n for kind in result.summary.values() for a, n in kind.items() if a in WRITE_ACTIONS),
         'summary': result.summary,

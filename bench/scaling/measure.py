@@ -36,6 +36,8 @@ class Target:
     token: str = field(repr=False)
     # CPU seconds the server (workers and database) has used so far; None when it cannot be told apart.
     cpu: Callable[[], float] | None = field(default=None, repr=False)
+    # Peak RSS in bytes of one NetBox worker since the previous call; None when not measured.
+    worker_rss: Callable[[], int] | None = field(default=None, repr=False)
 
 
 def _own_cpu() -> float:
@@ -47,9 +49,12 @@ def _own_cpu() -> float:
 def _cpu(target: Target, into: dict[str, Any], own: str) -> Iterator[None]:
     """Record the CPU seconds NetBox (``netbox_cpu_seconds``) and this process (``own``) spend in the block."""
     netbox, mine = target.cpu() if target.cpu else None, _own_cpu()
+    if target.worker_rss:
+        target.worker_rss()  # the peak starts again here
     yield
     into[own] = round(_own_cpu() - mine, 2)
     into['netbox_cpu_seconds'] = round(target.cpu() - netbox, 2) if target.cpu and netbox is not None else None
+    into['netbox_worker_peak_rss_mib'] = round(target.worker_rss() / _MIB, 1) if target.worker_rss else None
 
 
 @dataclass(frozen=True)
@@ -111,8 +116,9 @@ def _figures(raw: dict[str, Any]) -> dict[str, Any]:
         'stages',
         'requests',
         'rss_mib_after_stage',
+        'write_path',
     )
-    figures = {name: raw[name] for name in keep}
+    figures = {name: raw.get(name) for name in keep}
     figures['peak_rss_mib'] = round(raw['peak_rss_bytes'] / _MIB, 1)
     figures['baseline_rss_mib'] = round(raw['baseline_rss_bytes'] / _MIB, 1)
     figures['proxbox_cpu_seconds'] = raw['cpu_seconds']
@@ -154,7 +160,8 @@ class _Fleet:
         self.log(
             f'  {label:<16}{figures["seconds"]:9.1f} s {figures["writes"]:7d} writes   '
             f'requests: Proxmox {requests["proxmox"]["total"]}, NetBox {requests["netbox"]["total"]}   '
-            f'peak RSS {figures["peak_rss_mib"]:.0f} MiB   {figures["status"]}'
+            f'peak RSS {figures["peak_rss_mib"]:.0f} MiB (NetBox worker {figures["netbox_worker_peak_rss_mib"]})   '
+            f'{figures["status"]}'
         )
         return figures
 
@@ -175,7 +182,7 @@ class _Fleet:
 def measure_fleet(
     size: FleetSize,
     floor_target: Target | None,
-    sync_target: Target,
+    sync_target: Target | None,
     knobs: Knobs,
     *,
     inside_target: Target | None = None,
@@ -185,26 +192,34 @@ def measure_fleet(
     """All figures of one fleet. ``floor_clean_up`` deletes the floor's objects (one NetBox for both);
     no ``floor_target``: the floor is not measured (at L it doubles the run) and its ratios are null.
     ``inside_target`` (a NetBox of its own): the first sync and a no-change re-sync again, written through
-    the plugin's in-NetBox apply (the REST runs are forced to ``write_path='rest'``)."""
+    the plugin's in-NetBox apply (the REST runs are forced to ``write_path='rest'``). No ``sync_target``
+    (``--inside-only``): no REST sync at all; the re-syncs then run on the in-NetBox side, and
+    ``first_sync`` is null."""
+    if sync_target is None and inside_target is None:
+        raise ValueError('measure_fleet needs a sync target, an in-NetBox target or both')
     fleet = size.make()
     log(f'{size.name}: {size.guests} guests, {size.clusters} cluster(s) x {size.nodes} nodes')
     with tempfile.TemporaryDirectory(prefix=f'proxbox-bench-{size.name}-') as work, SimServer(fleet) as server:
         run = _Fleet(knobs, Path(work), log, floor_clean_up)
-        dry = run.sync(server, sync_target, 'dry run', keep_plan=floor_target is not None, dry_run=True)
+        resync_target, resync_path = (sync_target, 'rest') if sync_target else (inside_target, 'inside')
+        assert resync_target is not None
+        dry = run.sync(server, resync_target, 'dry run', keep_plan=floor_target is not None, dry_run=True)
         floor = run.floor(floor_target) if floor_target else None
-        first = run.sync(server, sync_target, 'first sync')
+        first = run.sync(server, sync_target, 'first sync') if sync_target else None
         inside, inside_resync = None, None
         if inside_target is not None:
             inside = run.sync(server, inside_target, 'inside first', write_path='inside')
             inside_resync = run.sync(server, inside_target, 'inside re-sync', write_path='inside')
-        resync = run.sync(server, sync_target, 're-sync')
+        resync = run.sync(server, resync_target, 're-sync', write_path=resync_path)
         changed = change_fraction(fleet, CHANGED_FRACTION)
-        resync_changed = run.sync(server, sync_target, 're-sync 1 %')
+        resync_changed = run.sync(server, resync_target, 're-sync 1 %', write_path=resync_path)
+    base = first or inside
+    assert base is not None
     result = {
         'fleet': size.to_json(),
         'objects': dry.pop('planned_writes'),
         # The floor wrote what the first sync wrote (else their times are not comparable).
-        'floor_matches_first': floor['writes'] == first['writes'] and floor['failed'] == first['failures'] == 0
+        'floor_matches_first': floor['writes'] == base['writes'] and floor['failed'] == base['failures'] == 0
         if floor
         else None,
         'dry_run': dry,
@@ -215,14 +230,14 @@ def measure_fleet(
         'resync': resync,
         'resync_changed': {**resync_changed, 'changed': changed},
         'ratios': {
-            'first_over_floor': _ratio(first['seconds'], floor['seconds']) if floor else None,
-            'resync_over_first': _ratio(resync['seconds'], first['seconds']),
-            'resync_changed_over_first': _ratio(resync_changed['seconds'], first['seconds']),
-            'first_over_floor_netbox_cpu': _cpu_ratio(first, floor) if floor else None,
+            'first_over_floor': _ratio(first['seconds'], floor['seconds']) if floor and first else None,
+            'resync_over_first': _ratio(resync['seconds'], base['seconds']),
+            'resync_changed_over_first': _ratio(resync_changed['seconds'], base['seconds']),
+            'first_over_floor_netbox_cpu': _cpu_ratio(first, floor) if floor and first else None,
             'inside_over_floor': _ratio(inside['seconds'], floor['seconds']) if floor and inside else None,
             'inside_over_floor_netbox_cpu': _cpu_ratio(inside, floor) if floor and inside else None,
-            'inside_over_first': _ratio(inside['seconds'], first['seconds']) if inside else None,
-            'resync_over_first_netbox_cpu': _cpu_ratio(resync, first),
+            'inside_over_first': _ratio(inside['seconds'], first['seconds']) if inside and first else None,
+            'resync_over_first_netbox_cpu': _cpu_ratio(resync, base),
         },
     }
     ratios = result['ratios']

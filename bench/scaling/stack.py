@@ -122,6 +122,7 @@ class BenchDatabases:
 
 
 _TICK = os.sysconf('SC_CLK_TCK')
+_PAGE = os.sysconf('SC_PAGE_SIZE')
 
 
 def _stat(pid: int) -> tuple[int, float] | None:
@@ -133,17 +134,27 @@ def _stat(pid: int) -> tuple[int, float] | None:
     return int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICK
 
 
+def _rss_bytes(pid: int) -> int:
+    """Resident set size of a process, from /proc; 0 once it is gone."""
+    try:
+        return int(Path(f'/proc/{pid}/statm').read_text().split()[1]) * _PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
 class CpuMeter:
     """CPU seconds a NetBox server spends: its gunicorn workers and the PostgreSQL backends of its database.
 
     A thread samples every half second and keeps each process's highest figure, so a backend that
     closes (Django's CONN_MAX_AGE) loses at most half a second. Other processes on the machine are
-    not counted, which is the point: this figure does not grow when the machine is busy.
+    not counted, which is the point: this figure does not grow when the machine is busy. It also keeps
+    the highest resident set size of any one worker since the last ``peak_worker_rss()``.
     """
 
     def __init__(self, master: int, database: str, interval: float = 0.5) -> None:
         self.master, self.database, self.interval = master, database, interval
         self.seen: dict[int, float] = {}
+        self.worker_rss = 0
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f'cpu-{database}', daemon=True)
@@ -160,7 +171,11 @@ class CpuMeter:
         return found
 
     def sample(self, conn: psycopg.Connection[Any]) -> None:
-        for pid in (*self._workers(), *self._backends(conn)):
+        workers = self._workers()
+        rss = max((_rss_bytes(pid) for pid in workers), default=0)
+        with self._lock:
+            self.worker_rss = max(self.worker_rss, rss)
+        for pid in (*workers, *self._backends(conn)):
             if (stat := _stat(pid)) is not None:
                 with self._lock:
                     self.seen[pid] = max(self.seen.get(pid, 0.0), stat[1])
@@ -185,6 +200,14 @@ class CpuMeter:
         with self._lock:
             return round(sum(self.seen.values()), 2)
 
+    def peak_worker_rss(self) -> int:
+        """The highest RSS in bytes of one worker since the last call (then starts again from now)."""
+        with psycopg.connect(_admin_dsn(), autocommit=True) as conn:
+            self.sample(conn)
+        with self._lock:
+            peak, self.worker_rss = self.worker_rss, max((_rss_bytes(pid) for pid in self._workers()), default=0)
+            return peak
+
 
 @dataclass(frozen=True)
 class ServerConfig:
@@ -200,8 +223,11 @@ class ServerConfig:
 class NetBoxServer:
     """gunicorn serving ``netbox.wsgi`` for one database on 127.0.0.1; ``with`` starts and stops it."""
 
-    def __init__(self, database: str, config: ServerConfig, log_dir: Path) -> None:
-        self.database, self.config = database, config
+    def __init__(
+        self, database: str, config: ServerConfig, log_dir: Path, *, app: str = 'netbox.wsgi',
+        env: dict[str, str] | None = None,
+    ) -> None:  # fmt: skip
+        self.database, self.config, self.app, self.extra_env = database, config, app, env or {}
         self.port = free_port()
         self.url = f'http://127.0.0.1:{self.port}'
         self.log_path = log_dir / f'gunicorn-{database}.log'
@@ -210,11 +236,11 @@ class NetBoxServer:
 
     def start(self, token: str, wait: float = 300) -> None:
         command = [
-            str(_BIN / 'gunicorn'), 'netbox.wsgi', '--bind', f'127.0.0.1:{self.port}',
+            str(_BIN / 'gunicorn'), self.app, '--bind', f'127.0.0.1:{self.port}', '--pythonpath', str(ROOT),
             '--workers', str(self.config.workers), '--timeout', str(self.config.timeout),
             '--preload', '--no-control-socket',
         ]  # fmt: skip
-        env = {**_netbox_env(self.database), 'NETBOX_DEBUG': '0'}
+        env = {**_netbox_env(self.database), 'NETBOX_DEBUG': '0', **self.extra_env}
         with self.log_path.open('wb') as log:
             self._process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
                                              start_new_session=True)  # fmt: skip
@@ -249,6 +275,12 @@ class NetBoxServer:
 
         with ThreadPoolExecutor(self.config.workers) as pool:
             list(pool.map(touch, range(self.config.workers * 2)))
+
+    def peak_worker_rss(self) -> int:
+        """The highest RSS (bytes) of one gunicorn worker since the previous call."""
+        if self.cpu is None:
+            raise RuntimeError('the server is not running')
+        return self.cpu.peak_worker_rss()
 
     def cpu_seconds(self) -> float:
         """CPU seconds the workers and the database backends have used since the server came up."""

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import DecimalField
+from django.db.models import DecimalField, ForeignKey
 
 from extras.models import CustomField, Tag
 
@@ -88,6 +88,13 @@ class References:
         tags = Tag.objects.restrict(user, 'view').filter(slug__in=[s for s in slugs if isinstance(s, str)])
         self.tags = {tag.slug: tag for tag in tags}
         self.custom_fields = {cf.name: cf for cf in CustomField.objects.get_for_model(model)}
+        # Foreign keys whose existence check (Django's `ForeignKey.validate`, a query per object) the
+        # fetch above already made: those without `limit_choices_to`, which the fetch does not apply.
+        self.checked = frozenset(
+            found.name
+            for found in model._meta.concrete_fields
+            if isinstance(found, ForeignKey) and not found.remote_field.parent_link and not found.get_limit_choices_to()
+        )
 
     def _related_model(self, name):
         try:
@@ -98,6 +105,18 @@ class References:
         if found.is_relation and forward and found.related_model is not ContentType:
             return found.related_model
         return None
+
+    def verified(self, parsed, kept=None):
+        """The foreign keys of `parsed` whose related object this batch found, and those an update leaves
+        set on `kept` (the object as loaded): for `full_clean(exclude=...)`."""
+        found = [name for name, value in parsed.attrs.items() if value is not None and name in self.checked]
+        if kept is not None:
+            fields = self.model._meta
+            found += [
+                name for name in self.checked
+                if name not in parsed.attrs and getattr(kept, fields.get_field(name).attname) is not None
+            ]  # fmt: skip
+        return found
 
     def get(self, related, pk, name):
         obj = self.objects.get(related, {}).get(pk)

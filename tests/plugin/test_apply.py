@@ -5,6 +5,8 @@ event-rule jobs, signal-maintained totals), or pins a rule the REST API enforces
 NetBox's message while the rest of the batch lands, model and object permissions, write-only tokens).
 """
 
+from unittest.mock import patch
+
 import django_rq
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
@@ -14,15 +16,16 @@ from core.events import OBJECT_CREATED, OBJECT_UPDATED
 from core.models import ObjectChange, ObjectType
 from dcim.models import Site
 from extras.choices import EventRuleActionChoices
-from extras.models import CachedValue, EventRule, Tag, Webhook
+from extras.jobs import RenderConfigContextJob
+from extras.models import CachedValue, ConfigContext, CustomField, EventRule, Tag, Webhook
 from users.models import ObjectPermission
 from utilities.testing import APITestCase
-from virtualization.models import Cluster, ClusterType, VirtualDisk, VirtualMachine
+from virtualization.models import Cluster, ClusterType, VirtualDisk, VirtualMachine, VMInterface
 
 APPLY = reverse('plugins-api:netbox_proxbox-api:apply')
 VMS = '/api/virtualization/virtual-machines/'
 # Fields that differ between two objects made the same way (their own ids, times and names).
-_VOLATILE = {'created', 'last_updated', 'name'}
+_VOLATILE = {'created', 'last_updated', 'name', '_name'}
 
 
 def _data(snapshot):
@@ -232,3 +235,81 @@ class PermissionTest(ApplyTestCase):
         self.token.write_enabled = False
         self.token.save()
         self.assertHttpStatus(self.apply('create', [self.vm('ro')]), status.HTTP_403_FORBIDDEN)
+
+
+class BatchedChecksTest(ApplyTestCase):
+    """The checks the apply makes once per batch (custom-field uniqueness, tag object types, config-context
+    invalidation, the change record's many-to-many values) answer as NetBox's per-object ones do."""
+
+    def setUp(self):
+        super().setUp()
+        self.grant('add', 'change', 'view')
+        self.field = CustomField.objects.create(name='pve_id', type='text', unique=True)
+        self.field.object_types.add(ObjectType.objects.get_for_model(VirtualMachine))
+
+    def test_unique_custom_field_against_the_database_and_the_batch(self):
+        VirtualMachine.objects.create(name='holder', cluster=self.cluster, custom_field_data={'pve_id': 'held'})
+        VirtualMachine.objects.create(name='other', cluster=self.cluster, custom_field_data={'pve_id': 'x'})
+        objects = [self.vm(f'u{i}', custom_fields={'pve_id': value}) for i, value in enumerate(('a', 'held', 'a', 'b'))]
+        response = self.apply('create', objects)
+        results = response.data['results']
+        self.assertEqual([result['ok'] for result in results], [True, False, False, True], results)
+        by_rest = self.rest('post', [self.vm('rest-dup', custom_fields={'pve_id': 'held'})])
+        self.assertHttpStatus(by_rest, status.HTTP_400_BAD_REQUEST)
+        self.assertIn(results[1]['error'], str(by_rest.data))
+        self.assertEqual(results[2]['error'], results[1]['error'])
+        # An update may keep its own value, and take one another object gives up in the same batch.
+        ids = {vm.name: vm.pk for vm in VirtualMachine.objects.all()}
+        swapped = self.apply('update', [
+            {'id': ids['u0'], 'custom_fields': {'pve_id': 'a'}},
+            {'id': ids['u3'], 'custom_fields': {'pve_id': 'c'}},
+            {'id': ids['holder'], 'custom_fields': {'pve_id': 'b'}},
+            {'id': ids['other'], 'custom_fields': {'pve_id': 'c'}},
+        ])  # fmt: skip
+        self.assertEqual([result['ok'] for result in swapped.data['results']], [True, True, True, False])
+        self.assertEqual(VirtualMachine.objects.get(pk=ids['holder']).custom_field_data['pve_id'], 'b')
+        # NetBox's own check is back once the batch is over (its request cache was restored).
+        self.assertTrue(CustomField.objects.get_for_model(VirtualMachine)[0].unique)
+
+    def test_a_tag_limited_to_other_object_types_is_refused(self):
+        limited = Tag.objects.create(name='Sites only', slug='sites-only')
+        limited.object_types.add(ObjectType.objects.get_for_model(Site))
+        self.grant('view', model=Tag)
+        objects = [self.vm('plain'), self.vm('limited', tags=[{'slug': 'sites-only'}])]
+        results = self.apply('create', objects).data['results']
+        by_rest = self.rest('post', [self.vm('rest-limited', tags=[{'slug': 'sites-only'}])])
+        self.assertHttpStatus(by_rest, status.HTTP_400_BAD_REQUEST)
+        self.assertEqual([result['ok'] for result in results], [True, False])
+        self.assertEqual(results[1]['error'], 'Tag Sites only cannot be assigned to virtualmachine objects.')
+        self.assertIn(results[1]['error'], str(by_rest.data))
+        self.assertEqual(list(VirtualMachine.objects.values_list('name', flat=True)), ['plain'])
+
+    def test_tagged_vms_config_context_is_invalidated_as_through_rest(self):
+        ConfigContext.objects.create(name='by tag', data={'from': 'tag'}).tags.add(self.tag)
+        with patch.object(RenderConfigContextJob, 'enqueue_once') as enqueue:
+            rest = self.rest('post', [self.vm('cc-rest')])
+            created = self.apply('create', [self.vm('cc-1'), self.vm('cc-2')])
+        self.assertTrue(enqueue.called)
+        by_rest = VirtualMachine.objects.get(pk=rest.data[0]['id'])
+        for result in created.data['results']:
+            vm = VirtualMachine.objects.get(pk=result['id'])
+            self.assertIsNone(vm._config_context_data)
+            self.assertEqual(vm._config_context_generation, by_rest._config_context_generation)
+            self.assertEqual(vm.get_config_context(), {'from': 'tag'})
+
+    def test_change_record_lists_the_interface_m2m_fields_as_rest_does(self):
+        vm = VirtualMachine.objects.create(name='nics', cluster=self.cluster)
+        self.grant('add', model=VMInterface)
+        path = '/api/virtualization/interfaces/'
+        nic = {'virtual_machine': vm.pk, 'tagged_vlans': [], 'tags': [{'slug': self.tag.slug}]}
+        rest = self.rest('post', [{**nic, 'name': 'rest0'}], path=path)
+        inside = self.apply('create', [{**nic, 'name': 'in0'}, {'virtual_machine': vm.pk, 'name': 'in1'}], path=path)
+        self.assertTrue(all(result['ok'] for result in inside.data['results']), inside.data)
+        nic_type = ContentType.objects.get_for_model(VMInterface)
+        change = {
+            record.changed_object_id: _data(record.postchange_data)
+            for record in ObjectChange.objects.filter(changed_object_type=nic_type)
+        }  # fmt: skip
+        rest_id, (first, second) = rest.data[0]['id'], (result['id'] for result in inside.data['results'])
+        self.assertEqual(change[first], change[rest_id])
+        self.assertEqual((change[second]['tags'], change[second]['tagged_vlans']), ([], []))
