@@ -177,6 +177,20 @@ class SyncTriggerChoices(ChoiceSet):
     ]
 
 
+class SyncKindChoices(ChoiceSet):
+    """What a run covers: everything its endpoints hold, or one cluster, node or guest (targeted)."""
+
+    FULL = 'full'
+    TARGETED = 'targeted'
+    CONTINUOUS = 'continuous'
+
+    CHOICES = [
+        (FULL, _('Full'), 'blue'),
+        (TARGETED, _('Targeted'), 'teal'),
+        (CONTINUOUS, _('Continuous'), 'indigo'),
+    ]
+
+
 class SyncStatusChoices(ChoiceSet):
     PENDING = 'pending'
     RUNNING = 'running'

@@ -23,6 +23,7 @@ from .choices import (
     PrunePolicyChoices,
     StorageContentChoices,
     StorageTypeChoices,
+    SyncKindChoices,
     SyncStatusChoices,
     SyncTriggerChoices,
     TaskStatusChoices,
@@ -298,6 +299,8 @@ class SyncRunFilterSet(NetBoxModelFilterSet):
         field_name='endpoints', queryset=ProxmoxEndpoint.objects.all(), label=_('Endpoint (ID)')
     )
     trigger = django_filters.MultipleChoiceFilter(choices=SyncTriggerChoices)
+    kind = django_filters.MultipleChoiceFilter(choices=SyncKindChoices)
+    scope_cluster = django_filters.CharFilter(method='filter_scope_cluster', label=_('Scope: Proxmox cluster'))
     status = django_filters.MultipleChoiceFilter(choices=SyncStatusChoices)
     user_id = django_filters.ModelMultipleChoiceFilter(queryset=User.objects.all(), label=_('User (ID)'))
     user = django_filters.ModelMultipleChoiceFilter(
@@ -311,6 +314,10 @@ class SyncRunFilterSet(NetBoxModelFilterSet):
     class Meta:
         model = SyncRun
         fields = ('id', 'dry_run', 'started', 'finished', 'error_summary')
+
+    def filter_scope_cluster(self, queryset, name, value):
+        """Targeted runs of this Proxmox cluster."""
+        return queryset.filter(scope__cluster=value) if value else queryset
 
     def search(self, queryset, name, value):
         if not value.strip():

@@ -2,6 +2,8 @@
 Proxbox panels on NetBox's own detail pages: a virtual machine's snapshots, backups, replication
 jobs and recent tasks; a Proxmox node's (device's) tasks and replication; a cluster's backup
 routines, replication and last sync. Every table is a bounded query on the object's relations.
+Each of these pages, and a Proxmox cluster record's, has a **Sync now** button when Proxbox syncs
+the object: a targeted sync of that guest, node or cluster.
 """
 
 from django.urls import reverse
@@ -12,9 +14,18 @@ from netbox.plugins import PluginTemplateExtension
 from utilities.permissions import get_permission_for_model
 
 from . import tables
+from .constants import RUN_SYNC_PERMISSION
 from .models import BackupRoutine, Replication, SyncRun, VMBackup, VMSnapshot, VMTaskHistory
+from .sync.targets import describe, scope_of
 
-__all__ = ('ClusterProxboxContent', 'DeviceProxboxContent', 'VirtualMachineProxboxContent', 'template_extensions')
+__all__ = (
+    'ClusterProxboxContent',
+    'DeviceProxboxContent',
+    'ProxmoxClusterSyncNow',
+    'SyncNowButton',
+    'VirtualMachineProxboxContent',
+    'template_extensions',
+)
 
 # Rows per panel: the full list is one click away ("View all").
 PANEL_ROWS = 10
@@ -22,7 +33,21 @@ PANEL_ROWS = 10
 HIDDEN_COLUMNS = ('pk', 'actions', 'virtual_machine', 'cluster', 'node')
 
 
-class ProxboxContent(PluginTemplateExtension):
+class SyncNowButton(PluginTemplateExtension):
+    """The Sync now button, on an object Proxbox syncs, for a user who may start syncs."""
+
+    def buttons(self):
+        obj = self.context['object']
+        if not self.context['request'].user.has_perm(RUN_SYNC_PERMISSION):
+            return ''
+        scope = scope_of(obj)
+        if scope is None:
+            return ''
+        context = {'object_type': f'{obj._meta.app_label}.{obj._meta.model_name}', 'scope_label': describe(scope)}
+        return self.render('netbox_proxbox/inc/sync_now_button.html', extra_context=context)
+
+
+class ProxboxContent(SyncNowButton):
     """Renders a list of (title, table of the most recent related objects, link to all of them)."""
 
     template_name = 'netbox_proxbox/inc/related_tables.html'
@@ -106,4 +131,8 @@ class ClusterProxboxContent(ProxboxContent):
         yield _('Last syncs'), SyncRun, tables.SyncRunTable, runs, {'proxmox_endpoint_id': pve.endpoint_id}
 
 
-template_extensions = [VirtualMachineProxboxContent, DeviceProxboxContent, ClusterProxboxContent]
+class ProxmoxClusterSyncNow(SyncNowButton):
+    models = ['netbox_proxbox.proxmoxcluster']
+
+
+template_extensions = [VirtualMachineProxboxContent, DeviceProxboxContent, ClusterProxboxContent, ProxmoxClusterSyncNow]

@@ -34,6 +34,7 @@ urlpatterns = [
     path('sync-runs/', include(get_model_urls('netbox_proxbox', 'syncrun', detail=False))),
     path('sync-runs/<int:pk>/', include(get_model_urls('netbox_proxbox', 'syncrun'))),
     path('sync/start/', views.SyncStartView.as_view(), name='sync_start'),
+    path('sync/now/', views.SyncNowView.as_view(), name='sync_now'),
     path('logs/', views.ServiceLogView.as_view(), name='service_log'),
     path('logs/stream/', views.ServiceLogStreamView.as_view(), name='service_log_stream'),
 ]

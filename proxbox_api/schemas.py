@@ -7,12 +7,25 @@ echoed, never in a repr.
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from .engine.plan import Plan
+from .engine.poll import GuestChange, PollState
 from .proxmox import ProxmoxEndpoint
 
-__all__ = ['FAMILIES', 'EndpointSpec', 'NetBoxTarget', 'SyncOptions', 'SyncRequest', 'SyncResult']
+__all__ = [
+    'FAMILIES',
+    'SCOPED_FAMILIES',
+    'EndpointPoll',
+    'EndpointSpec',
+    'NetBoxTarget',
+    'PollRequest',
+    'PollResult',
+    'SyncOptions',
+    'SyncRequest',
+    'SyncResult',
+    'SyncScope',
+]
 
 # Every family a sync can keep in step (ProxboxPluginSettings' switches), in stage order.
 FAMILIES = (
@@ -28,6 +41,12 @@ FAMILIES = (
     'backup_routines',
     'replications',
     'tasks',
+)
+
+# What a targeted sync of a guest or a node keeps in step: the families keyed below a node or a guest.
+# Storage, backups, jobs and tasks are the cluster's; a cluster scope (or a full sync) syncs them.
+SCOPED_FAMILIES = frozenset(
+    ('nodes', 'virtual_machines', 'containers', 'interfaces', 'ip_addresses', 'virtual_disks', 'snapshots')
 )
 
 
@@ -90,6 +109,41 @@ class SyncOptions(_Strict):
         return value
 
 
+class SyncScope(_Strict):
+    """A targeted sync: one cluster, or one node or one guest of it. Nothing outside is written or pruned."""
+
+    cluster: str = Field(min_length=1, description='The Proxmox cluster (a standalone node: its name)')
+    node: str | None = Field(default=None, min_length=1, description='A node: its device, interfaces and guests')
+    vmid: int | None = Field(default=None, ge=1, description='A guest by VMID: its VM and all of its parts')
+    vmids: list[int] | None = Field(
+        default=None, min_length=1, max_length=1000, description='Several guests (what continuous mode found changed)'
+    )
+
+    @model_validator(mode='after')
+    def _one_target(self) -> 'SyncScope':
+        given = [name for name in ('node', 'vmid', 'vmids') if getattr(self, name) is not None]
+        if len(given) > 1:
+            raise ValueError(f'a scope is a cluster, a node or guests: give one of node, vmid, vmids, not both {given}')
+        if self.vmids is not None and min(self.vmids) < 1:
+            raise ValueError('vmids must be positive')
+        return self
+
+    @property
+    def guests(self) -> frozenset[int]:
+        return frozenset(self.vmids or ()) | (frozenset({self.vmid}) if self.vmid is not None else frozenset())
+
+    @property
+    def kind(self) -> Literal['cluster', 'node', 'guest']:
+        if self.guests:
+            return 'guest'
+        return 'node' if self.node is not None else 'cluster'
+
+    def __str__(self) -> str:
+        if self.guests:
+            return f'guest {self.cluster}/{", ".join(str(vmid) for vmid in sorted(self.guests))}'
+        return f'node {self.cluster}/{self.node}' if self.node is not None else f'cluster {self.cluster}'
+
+
 class SyncRequest(_Strict):
     netbox: NetBoxTarget
     endpoints: list[EndpointSpec] = Field(min_length=1)
@@ -99,6 +153,9 @@ class SyncRequest(_Strict):
     include_plan: bool = Field(default=False, description='Return every planned operation, not just the summary')
     expected_plan_digest: str | None = Field(
         default=None, description='Apply only if the plan still matches this previewed digest (else 409)'
+    )
+    scope: SyncScope | None = Field(
+        default=None, description='Sync only this cluster, node or guest (none: everything the endpoints hold)'
     )
 
 
@@ -117,3 +174,29 @@ class SyncResult(BaseModel):
     plan: Plan | None = None
     plan_digest: str | None = Field(default=None, description='Fingerprint of the plan (preview → apply)')
     write_path: Literal['inside', 'rest'] | None = Field(default=None, description='How the plan was written')
+    scope: SyncScope | None = Field(default=None, description='What a targeted sync covered (none: a full sync)')
+
+
+class PollRequest(_Strict):
+    """Continuous mode's cheap look at each endpoint, with the state the caller kept from the last one."""
+
+    endpoints: list[EndpointSpec] = Field(min_length=1, max_length=100)
+    state: dict[str, PollState] = Field(
+        default_factory=dict, description='Endpoint name -> the state its previous poll returned (none: baseline)'
+    )
+    proxmox_timeout: float = Field(default=10, gt=0, le=600)
+
+
+class EndpointPoll(BaseModel):
+    endpoint: str
+    ok: bool
+    error: str | None = None
+    baseline: bool = Field(default=False, description='No previous state: this poll only set the baseline')
+    changes: list[GuestChange] = Field(default_factory=list, description='The guests to sync, with why')
+    state: PollState | None = Field(default=None, description='Keep for the next poll (the previous one on error)')
+    seconds: float = 0.0
+    requests: int = 0
+
+
+class PollResult(BaseModel):
+    endpoints: list[EndpointPoll]

@@ -9,6 +9,10 @@ Stages: ``proxmox`` (inventory and data-protection reads of every endpoint), ``n
 ``snapshots``, ``backups``, ``backup_routines``, ``replications``, ``tasks``), each with its own
 progress and counts, also in a dry run. The clock is injectable (orphan times, grace periods and
 the task window all derive from it).
+
+A targeted sync (``SyncRequest.scope``) reads, plans and writes one cluster, node or guest: Proxmox
+is read no further than the scope (a node scope's guests are those Proxmox or NetBox puts on the node),
+NetBox only for the records the scope covers or refers to, and nothing outside it is written or pruned.
 """
 
 import asyncio
@@ -20,13 +24,14 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
 from contextlib import AsyncExitStack
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
 import httpx
 
-from .engine import Applier, desired_state, plan, read_current
+from .engine import Applier, Target, desired_state, guests_on_nodes, plan, read_current
 from .engine.kinds import INVENTORY_KINDS, kinds_of_family
 from .engine.mapping import ALL_FAMILIES, PROTECTION_FAMILIES, MappingContext, cluster_name
 from .engine.netbox_state import NetBoxNotPrepared
@@ -41,12 +46,14 @@ from .proxmox import (
     ProxmoxClient,
     ProxmoxError,
     ProxmoxSnapshot,
+    ReadOptions,
+    ReadScope,
     read_cluster,
     read_data_protection,
 )
-from .schemas import FAMILIES, EndpointSpec, SyncRequest, SyncResult
+from .schemas import FAMILIES, SCOPED_FAMILIES, EndpointSpec, SyncRequest, SyncResult
 
-__all__ = ['StalePlanError', 'plan_digest', 'run_sync']
+__all__ = ['StalePlanError', 'plan_digest', 'prepared_endpoint', 'run_sync']
 
 
 class StalePlanError(Exception):
@@ -90,6 +97,9 @@ class _Run:
         self.request, self.emit, self.transport = request, emit, transport
         self.now = clock()
         self.families = frozenset(request.options.families) & ALL_FAMILIES
+        self.scope = _engine_scope(request)
+        if self.scope is not None and not self.scope.whole:
+            self.families &= SCOPED_FAMILIES
         self.run_id = request.run_id or uuid.uuid4().hex[:12]
         self.errors: list[str] = []
         self.warnings: list[str] = []
@@ -135,18 +145,13 @@ class _Run:
 
     async def read_endpoint(self, spec: EndpointSpec, stack: AsyncExitStack) -> Read | None:
         opts = self.request.options
-        # An endpoint's own timeout wins; one sent without it gets the options' proxmox_timeout.
-        endpoint = (
-            spec if 'timeout' in spec.model_fields_set else spec.model_copy(update={'timeout': opts.proxmox_timeout})
-        )
-        if spec.ca_pem:
-            ca_file = Path(stack.enter_context(tempfile.TemporaryDirectory())) / 'ca.pem'
-            ca_file.write_text(spec.ca_pem)
-            endpoint = endpoint.model_copy(update={'ca_bundle': ca_file})
+        endpoint = prepared_endpoint(spec, opts.proxmox_timeout, stack)
         options = ClientOptions(max_concurrency=opts.read_concurrency, max_retries=opts.retries)
         try:
             client = await stack.enter_async_context(ProxmoxClient(endpoint, options, transport=self.transport))
-            snapshot = await read_cluster(client)
+            snapshot = await read_cluster(client, self.read_options())
+            if snapshot.out_of_scope:
+                return snapshot, spec, None
             if not snapshot.is_complete('cluster/status'):
                 raise ProxmoxError(
                     _NAMELESS + next(s.reason for s in snapshot.incomplete_scopes if s.scope == 'cluster/status')
@@ -157,6 +162,40 @@ class _Run:
             await self.error(f'Proxmox endpoint {spec.name}: {exc}', endpoint=spec.name, kind=type(exc).__name__)
             return None
         return snapshot, spec, data
+
+    def read_options(self) -> ReadOptions:
+        scope = self.scope
+        if scope is None:
+            return ReadOptions()
+        return ReadOptions(
+            scope=ReadScope(cluster=scope.cluster, nodes=scope.nodes, guests=scope.guests, whole=scope.whole)
+        )
+
+    async def resolve_scope(self) -> bool:
+        """A node scope's guests as NetBox places them (Proxmox's are added as it is read); False: NetBox failed."""
+        if self.scope is None or not self.scope.nodes:
+            return True
+        try:
+            async with self.netbox_client() as netbox:
+                self.scope = self.scope.widened(await guests_on_nodes(netbox, self.scope))
+        except NetBoxError as exc:
+            await self.error(f'NetBox: {exc}', kind=type(exc).__name__)
+            return False
+        return True
+
+    async def in_scope(self, read: list[Read]) -> list[Read]:
+        """A targeted sync's reads: the scope's cluster alone, with the guests Proxmox puts on its nodes."""
+        if self.scope is None:
+            return read
+        kept = [item for item in read if not item[0].out_of_scope]
+        if not kept:
+            names = ', '.join(spec.name for spec in self.request.endpoints)
+            await self.error(
+                f'cluster {self.scope.cluster} is not held by any endpoint read ({names})', kind='ScopeNotFound'
+            )
+        elif self.scope.nodes:
+            self.scope = self.scope.widened(guest.vmid for guest in kept[0][0].guests)
+        return kept
 
     async def read_proxmox(self) -> list[Read]:
         total = len(self.request.endpoints)
@@ -172,7 +211,7 @@ class _Run:
 
         async with AsyncExitStack() as stack:
             reads = await asyncio.gather(*(one(spec, stack) for spec in self.request.endpoints))
-        read = await self._unique_clusters([item for item in reads if item is not None])
+        read = await self._unique_clusters(await self.in_scope([item for item in reads if item is not None]))
         guests = sum(len(snap.guests) for snap, _, _ in read)
         await self.finish_stage('proxmox', began, endpoints=len(read), guests=guests, **_protection_found(read))
         return read
@@ -232,12 +271,13 @@ class _Run:
                 'run_id': self.run_id,
                 'dry_run': self.request.dry_run,
                 'endpoints': [spec.name for spec in self.request.endpoints],
+                'scope': str(self.request.scope) if self.request.scope else None,
             },
         )
-        read = await self.read_proxmox()
+        read = await self.read_proxmox() if await self.resolve_scope() else []
         if not read:
             return await self.result('failed', None)
-        desired = desired_state(self.contexts(read))
+        desired = replace(desired_state(self.contexts(read)), scope=self.scope)
         # Proxmox's answers are not needed past here; freed, their memory (~20 KB a guest) holds the plan.
         del read
         for warning in desired.warnings:
@@ -349,9 +389,32 @@ class _Run:
             plan=the_plan if (self.request.include_plan or self.request.dry_run) else None,
             plan_digest=self.digest if the_plan else None,
             write_path=self.write_path,
+            scope=self.request.scope,
         )
         await self.emit('run_finished', result.model_dump(mode='json', exclude={'plan'}))
         return result
+
+
+def _engine_scope(request: SyncRequest) -> Target | None:
+    scope = request.scope
+    if scope is None:
+        return None
+    if scope.guests:
+        return Target(scope.cluster, guests=scope.guests)
+    if scope.node is not None:
+        return Target(scope.cluster, nodes=frozenset({scope.node}))
+    return Target(scope.cluster, whole=True)
+
+
+def prepared_endpoint(spec: EndpointSpec, timeout: float, stack: AsyncExitStack) -> EndpointSpec:
+    """The endpoint as a client takes it: its own timeout (else ``timeout``), its PEM CA in a file of
+    ``stack``'s lifetime."""
+    endpoint = spec if 'timeout' in spec.model_fields_set else spec.model_copy(update={'timeout': timeout})
+    if spec.ca_pem:
+        ca_file = Path(stack.enter_context(tempfile.TemporaryDirectory())) / 'ca.pem'
+        ca_file.write_text(spec.ca_pem)
+        endpoint = endpoint.model_copy(update={'ca_bundle': ca_file})
+    return endpoint
 
 
 def _writes(the_plan: Plan, kinds: frozenset[str]) -> int:

@@ -24,6 +24,7 @@ __all__ = [
     'check_endpoint',
     'check_status',
     'follow_run',
+    'parse_scope',
     'run_sync',
     'start_sync',
     'watch_run',
@@ -39,12 +40,39 @@ class SyncOptions:
     endpoints: tuple[str, ...] = ()
     dry_run: bool = False
     apply_run: int | None = None
+    # A targeted sync: {"cluster": ...} with "node" or "vmid" (see ``parse_scope``).
+    scope: dict[str, str | int] | None = None
+
+
+def parse_scope(*, guest: str | None, node: str | None, cluster: str | None) -> dict[str, str | int] | None:
+    """``--guest CLUSTER/VMID``, ``--node CLUSTER/NODE`` or ``--cluster CLUSTER`` as the API's scope.
+
+    Raises ``ValueError`` (with the option's name) for more than one of them or a malformed value.
+    """
+    given = [(name, value) for name, value in (('--guest', guest), ('--node', node), ('--cluster', cluster)) if value]
+    if not given:
+        return None
+    if len(given) > 1:
+        raise ValueError('--guest, --node and --cluster: give one')
+    name, value = given[0]
+    if name == '--cluster':
+        return {'cluster': value}
+    cluster_name, _, target = value.partition('/')
+    if not cluster_name or not target or '/' in target:
+        raise ValueError(f'{name} takes CLUSTER/{"VMID" if name == "--guest" else "NODE"}, not {value!r}')
+    if name == '--node':
+        return {'cluster': cluster_name, 'node': target}
+    if not target.isdigit() or int(target) < 1:
+        raise ValueError(f'--guest takes CLUSTER/VMID with a numeric VMID, not {value!r}')
+    return {'cluster': cluster_name, 'vmid': int(target)}
 
 
 def start_sync(client: ProxboxClient, options: SyncOptions) -> SyncStarted:
     """Resolve endpoint names (unknown ones are an error before anything starts) and start the run."""
     ids = [client.endpoint_by_name(name).id for name in dict.fromkeys(options.endpoints)]
-    return client.start_sync(endpoint_ids=ids or None, dry_run=options.dry_run, apply_run=options.apply_run)
+    return client.start_sync(
+        endpoint_ids=ids or None, dry_run=options.dry_run, apply_run=options.apply_run, scope=options.scope
+    )
 
 
 def run_sync(

@@ -8,7 +8,7 @@ with ``Last-Event-ID`` and resumed after a dropped connection.
 """
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from importlib import metadata
 from typing import Any
 
@@ -213,10 +213,19 @@ class ProxboxClient:
         return self._model(EndpointTest, data, 'the endpoint test')
 
     # -- sync runs ----------------------------------------------------------------------------
-    def start_sync(self, *, endpoint_ids: list[int] | None, dry_run: bool, apply_run: int | None) -> SyncStarted:
+    def start_sync(
+        self,
+        *,
+        endpoint_ids: list[int] | None,
+        dry_run: bool,
+        apply_run: int | None,
+        scope: Mapping[str, str | int] | None = None,
+    ) -> SyncStarted:
         body: dict[str, Any] = {'dry_run': dry_run, 'trigger': 'cli'}
         if endpoint_ids:
             body['endpoints'] = endpoint_ids
+        if scope:
+            body['scope'] = dict(scope)
         if apply_run is not None:
             body['apply_run'] = apply_run
         try:

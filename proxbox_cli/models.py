@@ -107,6 +107,8 @@ class SyncRun(_Model):
     url: str | None = None
     status: Choice = 'pending'
     trigger: Choice = ''
+    kind: Choice = 'full'
+    scope: dict[str, str | int] | None = None
     dry_run: bool = False
     endpoints: tuple[EndpointBrief, ...] = ()
     user: UserBrief | None = None

@@ -10,12 +10,13 @@ import random
 from typing import Any
 
 from .errors import SimError
-from .generator import make_backup, make_guest, make_task
-from .model import Backup, Cluster, Guest, Snapshot
+from .generator import allocate_address, make_backup, make_guest, make_task, new_mac
+from .model import Backup, Cluster, Guest, Nic, Snapshot
 
 __all__ = [
     'add_backup',
     'add_guest',
+    'add_nic',
     'add_snapshot',
     'find_guest',
     'migrate_guest',
@@ -23,6 +24,7 @@ __all__ = [
     'remove_backup',
     'remove_guest',
     'remove_snapshot',
+    'resize_disk',
     'set_node_online',
 ]
 
@@ -159,6 +161,30 @@ def migrate_guest(cluster: Cluster, vmid: int, target: str) -> None:
         if job.guest == guest.vmid and job.target == target:
             job.target = source  # Proxmox swaps source and target when a guest moves to its replica
     _record(cluster, source, 'qmigrate' if guest.kind == 'qemu' else 'vzmigrate', str(vmid))
+
+
+def resize_disk(cluster: Cluster, vmid: int, disk: str, size_mib: int) -> None:
+    """Grow a disk, as ``PUT .../resize`` does (Proxmox never shrinks one); logged as a ``resize`` task."""
+    guest = find_guest(cluster, vmid)
+    found = next((item for item in guest.disks if item.key == disk and item.media != 'cdrom'), None)
+    if found is None:
+        raise SimError(f"guest {vmid} has no disk '{disk}'", 404)
+    if size_mib <= found.size_mib:
+        raise SimError(f"shrinking disk '{disk}' is not supported: {size_mib} MiB <= {found.size_mib} MiB")
+    found.size_mib = size_mib
+    _record(cluster, guest.node, 'resize', str(vmid))
+
+
+def add_nic(cluster: Cluster, rng: random.Random, vmid: int) -> Nic:
+    """Add a network device on the cluster's first network (a config change: Proxmox logs no task for it)."""
+    guest = find_guest(cluster, vmid)
+    network = cluster.networks[0]
+    index = max((nic.index for nic in guest.nics), default=-1) + 1
+    model = 'veth' if guest.kind == 'lxc' else 'virtio'
+    nic = Nic(index=index, model=model, mac=new_mac(rng, cluster), bridge=network.bridge, tag=network.vlan or None)
+    nic.ipv4, nic.ipv6 = allocate_address(network)
+    guest.nics.append(nic)
+    return nic
 
 
 def set_node_online(cluster: Cluster, node: str, online: bool) -> None:

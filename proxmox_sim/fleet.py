@@ -18,7 +18,7 @@ from .dump import dump_cluster
 from .errors import SimError
 from .faults import FaultRule, FaultSet
 from .generator import generate
-from .model import Backup, Cluster, Guest, Snapshot, TokenDef
+from .model import Backup, Cluster, Guest, Nic, Snapshot, TokenDef
 from .spec import FleetSpec
 from .version import PveVersion
 
@@ -105,6 +105,16 @@ class Fleet:
     def migrate_guest(self, vmid: int, target_node: str, *, cluster: str | None = None) -> None:
         with self._change(cluster) as target:
             changes.migrate_guest(target, vmid, target_node)
+
+    def resize_disk(self, vmid: int, disk: str, size_mib: int, *, cluster: str | None = None) -> None:
+        """Grow disk ``disk`` (``scsi0``, ``rootfs``...) of a guest to ``size_mib``."""
+        with self._change(cluster) as target:
+            changes.resize_disk(target, vmid, disk, size_mib)
+
+    def add_nic(self, vmid: int, *, cluster: str | None = None) -> Nic:
+        """Add a network device (with a new MAC and an address on the first network) to a guest."""
+        with self._change(cluster) as target:
+            return changes.add_nic(target, self._rng(target), vmid)
 
     # -- nodes, snapshots, backups -----------------------------------------------------------------
 

@@ -97,9 +97,21 @@ async def _sync(job: dict[str, Any]) -> dict[str, Any]:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     if job.get('plan_out') and result.plan is not None:
         Path(job['plan_out']).write_text(result.plan.model_dump_json())
+    outside: list[str] | None = None
+    references: int | None = None
+    if request.scope is not None and result.plan is not None:
+        # A targeted sync changes, marks and deletes only what its scope covers; outside it, it may only
+        # create what a scoped object refers to and NetBox lacked (a VLAN a new interface is on).
+        covered = _covers(request.scope.cluster, request.scope.vmid, request.scope.node)
+        ops = [op for op in result.plan.operations if op.action in WRITE_ACTIONS and op.key.startswith('pve:')]
+        outside = [op.key for op in ops if op.action != 'create' and not covered(op.key)]
+        references = sum(1 for op in ops if op.action == 'create' and not covered(op.key))
     return {
         'seconds': round(seconds, 3),
         'status': result.status,
+        'writes_outside_scope': None if outside is None else len(outside),
+        'outside_scope_samples': (outside or [])[:5],
+        'references_created': references,
         'write_path': result.write_path,
         'writes': result.writes,
         'planned_writes': sum(n for kind in result.summary.values() for a, n in kind.items() if a in WRITE_ACTIONS),
@@ -117,6 +129,12 @@ async def _sync(job: dict[str, Any]) -> dict[str, Any]:
         'peak_rss_bytes': usage.ru_maxrss * 1024,
         'cpu_seconds': round(usage.ru_utime + usage.ru_stime, 2),
     }
+
+
+def _covers(cluster: str, vmid: int | None, node: str | None) -> Any:
+    """Whether a key is the scope's (a guest's, or a node's itself: its guests vary with the run)."""
+    root = f'pve:{cluster}' + (f'/guest/{vmid}' if vmid is not None else f'/node/{node}' if node else '')
+    return lambda key: key == root or key.startswith(root + '/')
 
 
 def run_child(job: dict[str, Any], result_file: Path, log_file: Path, timeout: float = 6 * 3600) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from typing import Any
 
 from proxmox_sim import Fleet, FleetSpec
 
-__all__ = ['FLEETS', 'FleetSize', 'change_fraction']
+__all__ = ['FLEETS', 'TARGETED_CHANGES', 'FleetSize', 'change_fraction', 'change_one_guest']
 
 
 @dataclass(frozen=True)
@@ -62,3 +62,38 @@ def change_fraction(fleet: Fleet, fraction: float) -> dict[str, int]:
             fleet.migrate_guest(vmid, nodes[i % len(nodes)], cluster=name)
             done['migrated'] += 1
     return {'guests': count, **done}
+
+
+# One guest changed in each of these ways, then synced alone (a targeted sync of that guest).
+TARGETED_CHANGES = ('created', 'renamed', 'migrated', 'disk resized', 'NIC added', 'deleted')
+
+
+def change_one_guest(fleet: Fleet, change: str, index: int) -> tuple[str, int]:
+    """Make one ``change`` (of ``TARGETED_CHANGES``) to a guest of the first cluster; its (cluster, vmid).
+
+    ``index`` picks a different guest for each change, spread over the cluster.
+    """
+    cluster = fleet.to_dict()['clusters'][0]
+    name = cluster['name']
+    if change == 'created':
+        return name, fleet.add_guest('qemu', cluster=name, name='bench-created').vmid
+    guests = [
+        g for g in cluster['guests'] if not g['template'] and g['type'] == 'qemu' and g['name'] != 'bench-created'
+    ]
+    guest = guests[(index * 7919) % len(guests)]
+    vmid = guest['vmid']
+    if change == 'renamed':
+        fleet.rename_guest(vmid, f'{guest["name"]}-targeted', cluster=name)
+    elif change == 'migrated':
+        other = next(node['name'] for node in cluster['nodes'] if node['name'] != guest['node'] and node['online'])
+        fleet.migrate_guest(vmid, other, cluster=name)
+    elif change == 'disk resized':
+        disk = next(d for d in guest['disks'] if d.get('media') != 'cdrom' and d['size_mib'] > 16)
+        fleet.resize_disk(vmid, disk['key'], disk['size_mib'] + 1024, cluster=name)
+    elif change == 'NIC added':
+        fleet.add_nic(vmid, cluster=name)
+    elif change == 'deleted':
+        fleet.remove_guest(vmid, cluster=name)
+    else:
+        raise ValueError(f'unknown change {change!r}; one of {", ".join(TARGETED_CHANGES)}')
+    return name, vmid

@@ -1,4 +1,5 @@
-"""Measure one fleet: the floor, then a first sync, a no-change re-sync and a 1 %-changed re-sync.
+"""Measure one fleet: the floor, then a first sync, a no-change re-sync and a 1 %-changed re-sync,
+then one guest changed in each way of ``TARGETED_CHANGES`` and synced alone (a targeted sync).
 
 Everything runs back to back against the given NetBox server(s), so the ratios compare figures
 taken under the same load. The syncs run in child processes (``child``); the simulator serves the
@@ -19,7 +20,7 @@ from proxbox_api.netbox import NetBoxClientOptions
 from proxmox_sim import Endpoint, SimServer
 
 from .child import run_child
-from .fleets import FleetSize, change_fraction
+from .fleets import TARGETED_CHANGES, FleetSize, change_fraction, change_one_guest
 from .floor import delete_created, measure_floor
 
 __all__ = ['CHANGED_FRACTION', 'Knobs', 'Target', 'measure_fleet', 'print_now']
@@ -117,6 +118,9 @@ def _figures(raw: dict[str, Any]) -> dict[str, Any]:
         'requests',
         'rss_mib_after_stage',
         'write_path',
+        'writes_outside_scope',
+        'outside_scope_samples',
+        'references_created',
     )
     figures = {name: raw.get(name) for name in keep}
     figures['peak_rss_mib'] = round(raw['peak_rss_bytes'] / _MIB, 1)
@@ -179,6 +183,32 @@ class _Fleet:
         return floor
 
 
+def _targeted(run: '_Fleet', server: SimServer, fleet: Any, target: Target, write_path: str) -> list[dict[str, Any]]:
+    """One guest changed each way, then a targeted sync of that guest: seconds, requests and writes."""
+    found = []
+    for index, change in enumerate(TARGETED_CHANGES):
+        cluster, vmid = change_one_guest(fleet, change, index)
+        scope = {'cluster': cluster, 'vmid': vmid}
+        figures = run.sync(
+            server, target, f'guest {change}'[:16], write_path=write_path, scope=scope, include_plan=True
+        )
+        requests = figures['requests']
+        found.append({
+            'change': change,
+            'vmid': vmid,
+            'seconds': figures['seconds'],
+            'requests': requests['proxmox']['total'] + requests['netbox']['total'],
+            'proxmox_requests': requests['proxmox']['total'],
+            'netbox_requests': requests['netbox']['total'],
+            'writes': figures['writes'],
+            'writes_outside_scope': figures['writes_outside_scope'],
+            'outside_scope_samples': figures['outside_scope_samples'],
+            'references_created': figures['references_created'],
+            'status': figures['status'],
+        })  # fmt: skip
+    return found
+
+
 def measure_fleet(
     size: FleetSize,
     floor_target: Target | None,
@@ -213,6 +243,7 @@ def measure_fleet(
         resync = run.sync(server, resync_target, 're-sync', write_path=resync_path)
         changed = change_fraction(fleet, CHANGED_FRACTION)
         resync_changed = run.sync(server, resync_target, 're-sync 1 %', write_path=resync_path)
+        targeted = _targeted(run, server, fleet, inside_target or resync_target, 'inside' if inside_target else 'rest')
     base = first or inside
     assert base is not None
     result = {
@@ -229,6 +260,7 @@ def measure_fleet(
         'inside_resync': inside_resync,
         'resync': resync,
         'resync_changed': {**resync_changed, 'changed': changed},
+        'targeted': targeted,
         'ratios': {
             'first_over_floor': _ratio(first['seconds'], floor['seconds']) if floor and first else None,
             'resync_over_first': _ratio(resync['seconds'], base['seconds']),

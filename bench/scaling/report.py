@@ -14,6 +14,7 @@ GOALS = {
     'L_under_1GiB': 'L completes with proxbox-api under 1 GiB',
     'inside_over_floor_at_M': 'in-NetBox first sync / floor <= 0.2 at M',
     'inside_L_under_10min': 'L first sync in-NetBox <= 10 min, completed',
+    'targeted_at_L': 'targeted sync of one changed guest at L: <= 50 requests, <= 3 s, nothing outside it changed',
 }
 _GIB_MIB = 1024.0
 
@@ -47,9 +48,21 @@ def evaluate_goals(fleets: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, A
         'value': first and first['seconds'],
         'met': None if not first else first['status'] == 'completed' and first['seconds'] <= 600,
     }
+    verdicts['targeted_at_L'] = _targeted_verdict(large.get('targeted') if large else None)
     for name, verdict in verdicts.items():
         verdict['goal'] = GOALS[name]
     return verdicts
+
+
+def _targeted_verdict(targeted: Sequence[Mapping[str, Any]] | None) -> dict[str, Any]:
+    if not targeted:
+        return {'value': None, 'met': None}
+    worst = {'seconds': max(t['seconds'] for t in targeted), 'requests': max(t['requests'] for t in targeted)}
+    ok = all(
+        t['status'] == 'completed' and t['requests'] <= 50 and t['seconds'] <= 3 and t['writes_outside_scope'] == 0
+        for t in targeted
+    )
+    return {'value': worst, 'met': ok}
 
 
 def save_results(document: Mapping[str, Any], directory: Path, stamp: str) -> Path:

@@ -2,6 +2,7 @@
 The REST API of Full Update (the contract `pxb` is built on):
 
     POST /api/plugins/proxbox/sync/                          start a sync or preview -> 202 {run, job}; 409 when busy
+                                                             ({"scope": {"cluster", "node" | "vmid"}}: a targeted sync)
     GET  /api/plugins/proxbox/sync-runs/{id}/events/         the run's events as text/event-stream (Last-Event-ID)
     POST /api/plugins/proxbox/sync-runs/{id}/cancel/         -> 202 {run}; 409 when it already finished
     POST /api/plugins/proxbox/endpoints/proxmox/{id}/test/   -> {ok, detail}
@@ -28,7 +29,15 @@ from ..sync.runs import SyncLocked, SyncRefused, start_sync
 from ..sync.status import status_report
 from .serializers import SyncRunSerializer
 
-__all__ = ('CanRunSync', 'EventStreamRenderer', 'StatusView', 'SyncRequestSerializer', 'SyncView', 'sync_answer')
+__all__ = (
+    'CanRunSync',
+    'EventStreamRenderer',
+    'StatusView',
+    'SyncRequestSerializer',
+    'SyncScopeSerializer',
+    'SyncView',
+    'sync_answer',
+)
 
 RUN_SYNC = RUN_SYNC_PERMISSION
 
@@ -66,6 +75,19 @@ class _EndpointRef(serializers.Field):
         return data
 
 
+class SyncScopeSerializer(serializers.Serializer):
+    """One cluster, or one node or one guest (VMID) of it, by its Proxmox names."""
+
+    cluster = serializers.CharField(max_length=100)
+    node = serializers.CharField(max_length=100, required=False, allow_null=True)
+    vmid = serializers.IntegerField(min_value=1, max_value=999_999_999, required=False, allow_null=True)
+
+    def validate(self, data):
+        if data.get('node') is not None and data.get('vmid') is not None:
+            raise serializers.ValidationError('A scope is a cluster, a node or a guest: give node or vmid, not both.')
+        return {name: value for name, value in data.items() if value is not None}
+
+
 class SyncRequestSerializer(serializers.Serializer):
     endpoints = serializers.ListField(child=_EndpointRef(), required=False, allow_empty=False)
     dry_run = serializers.BooleanField(required=False, default=False)
@@ -73,6 +95,7 @@ class SyncRequestSerializer(serializers.Serializer):
     trigger = serializers.ChoiceField(
         choices=(SyncTriggerChoices.API, SyncTriggerChoices.CLI), required=False, default=SyncTriggerChoices.API
     )
+    scope = SyncScopeSerializer(required=False, allow_null=True)
 
     def validate_endpoints(self, refs):
         visible = ProxmoxEndpoint.objects.restrict(self.context['request'].user, 'view')
@@ -96,6 +119,8 @@ class SyncRequestSerializer(serializers.Serializer):
     def validate(self, data):
         if data.get('apply_run') is not None and data.get('dry_run'):
             raise serializers.ValidationError({'dry_run': 'Applying a preview is not a dry run.'})
+        if data.get('apply_run') is not None and data.get('scope'):
+            raise serializers.ValidationError({'scope': "Applying a preview syncs the preview's own scope."})
         return data
 
 
@@ -141,6 +166,7 @@ class SyncView(APIView):
                 dry_run=data['dry_run'],
                 apply_run=data.get('apply_run'),
                 trigger=data['trigger'],
+                scope=data.get('scope'),
             )
         except SyncLocked as exc:
             return locked_answer(request, exc)

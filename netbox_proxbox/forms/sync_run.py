@@ -8,7 +8,7 @@ from utilities.forms.fields import DynamicModelMultipleChoiceField, TagFilterFie
 from utilities.forms.rendering import FieldSet
 from utilities.forms.widgets import DateTimePicker
 
-from ..choices import SyncStatusChoices, SyncTriggerChoices
+from ..choices import SyncKindChoices, SyncStatusChoices, SyncTriggerChoices
 from ..models import ProxmoxEndpoint, SyncRun
 
 # Sync runs are written by the sync itself: there is no add/edit/import form.
@@ -19,13 +19,14 @@ class SyncRunFilterForm(NetBoxModelFilterSetForm):
     model = SyncRun
     fieldsets = (
         FieldSet('q', 'filter_id', 'tag'),
-        FieldSet('proxmox_endpoint_id', 'trigger', 'dry_run', 'status', 'user_id', name=_('Run')),
+        FieldSet('proxmox_endpoint_id', 'trigger', 'kind', 'dry_run', 'status', 'user_id', name=_('Run')),
         FieldSet('started__gte', 'started__lte', name=_('Time')),
     )
     proxmox_endpoint_id = DynamicModelMultipleChoiceField(
         queryset=ProxmoxEndpoint.objects.all(), required=False, label=_('Endpoint')
     )
     trigger = forms.MultipleChoiceField(label=_('Trigger'), choices=SyncTriggerChoices, required=False)
+    kind = forms.MultipleChoiceField(label=_('Kind'), choices=SyncKindChoices, required=False)
     dry_run = forms.NullBooleanField(
         label=_('Dry run'), required=False, widget=forms.Select(choices=BOOLEAN_WITH_BLANK_CHOICES)
     )

@@ -136,6 +136,7 @@ class VMTaskHistoryFilter(NetBoxModelFilter):
 @register_filter(models.SyncRun, lookups=True)
 class SyncRunFilter(NetBoxModelFilter):
     trigger: StrFilterLookup | None = strawberry_django.filter_field()
+    kind: StrFilterLookup | None = strawberry_django.filter_field()
     dry_run: FilterLookup[bool] | None = strawberry_django.filter_field()
     status: StrFilterLookup | None = strawberry_django.filter_field()
     user_id: ID | None = strawberry_django.filter_field()

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from netbox.models import NetBoxModel
 from netbox.models.features import JobsMixin
 
-from ..choices import SyncStatusChoices, SyncTriggerChoices
+from ..choices import SyncKindChoices, SyncStatusChoices, SyncTriggerChoices
 
 __all__ = ('SyncRun',)
 
@@ -26,6 +26,15 @@ class SyncRun(JobsMixin, NetBoxModel):
         blank=True,
     )
     trigger = models.CharField(verbose_name=_('trigger'), max_length=10, choices=SyncTriggerChoices)
+    kind = models.CharField(
+        verbose_name=_('kind'), max_length=12, choices=SyncKindChoices, default=SyncKindChoices.FULL
+    )
+    scope = models.JSONField(
+        verbose_name=_('scope'),
+        blank=True,
+        null=True,
+        help_text=_('A targeted sync: {"cluster": ..., "node": ...} or {"cluster": ..., "vmid": ...}'),
+    )
     dry_run = models.BooleanField(verbose_name=_('dry run'), default=False)
     status = models.CharField(
         verbose_name=_('status'), max_length=10, choices=SyncStatusChoices, default=SyncStatusChoices.PENDING
@@ -86,6 +95,21 @@ class SyncRun(JobsMixin, NetBoxModel):
 
     def get_trigger_color(self):
         return SyncTriggerChoices.colors.get(self.trigger)
+
+    def get_kind_color(self):
+        return SyncKindChoices.colors.get(self.kind)
+
+    @property
+    def scope_display(self):
+        """ "guest pve-a/100", "node pve-a/pve1", "cluster pve-a"; empty for a full sync."""
+        scope = self.scope or {}
+        if not scope.get('cluster'):
+            return ''
+        if scope.get('vmid') is not None:
+            return f'{_("guest")} {scope["cluster"]}/{scope["vmid"]}'
+        if scope.get('node'):
+            return f'{_("node")} {scope["cluster"]}/{scope["node"]}'
+        return f'{_("cluster")} {scope["cluster"]}'
 
     @property
     def is_finished(self):

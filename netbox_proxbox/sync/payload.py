@@ -85,4 +85,6 @@ def build_sync_request(run, endpoints):
     }
     if run.applies_run_id is not None:
         request['expected_plan_digest'] = (run.applies_run.plan or {}).get('digest')
+    if run.scope:
+        request['scope'] = run.scope
     return request

@@ -5,7 +5,8 @@ and the schedule go through, so all of them are recorded, locked and permission-
 One sync per endpoint at a time: starting locks the endpoints' rows (SELECT ... FOR UPDATE, so
 two requests cannot both pass), then refuses while an unfinished run of any of them is alive.
 A run whose worker died (no heartbeat, no waiting RQ job) is closed as failed on the way, so a
-crash never holds an endpoint.
+crash never holds an endpoint. A targeted sync (a `scope`: one cluster, node or guest) takes the
+same lock on the endpoint holding its cluster: it never runs beside another sync of that endpoint.
 """
 
 import django_rq
@@ -15,12 +16,21 @@ from rq.exceptions import InvalidJobOperation
 
 from core.choices import JobStatusChoices
 
-from ..choices import SyncStatusChoices, SyncTriggerChoices
+from ..choices import SyncKindChoices, SyncStatusChoices, SyncTriggerChoices
 from .liveness import is_alive, request_cancel
 from .recorder import RunRecorder
 from .streams import RunStream
 
-__all__ = ('SyncLocked', 'SyncRefused', 'active_runs', 'cancel_run', 'close_if_dead', 'create_run', 'start_sync')
+__all__ = (
+    'SyncLocked',
+    'SyncRefused',
+    'active_runs',
+    'cancel_run',
+    'close_if_dead',
+    'create_run',
+    'scope_endpoints',
+    'start_sync',
+)
 
 WORKER_GONE = 'The worker running this sync stopped (crashed, was killed or timed out) before the sync finished.'
 UNFINISHED = (SyncStatusChoices.PENDING, SyncStatusChoices.RUNNING)
@@ -63,17 +73,47 @@ def _check_preview(preview, endpoints):
     return list(preview.endpoints.all()) if not endpoints else endpoints
 
 
-def create_run(user, endpoints=None, dry_run=False, apply_run=None, trigger=SyncTriggerChoices.BUTTON, job=None):
+def scope_endpoints(scope):
+    """The endpoint a scope's cluster was synced from (None: not synced yet, so every enabled one is read)."""
+    from ..models import ProxmoxCluster
+
+    cluster = ProxmoxCluster.objects.filter(name=scope['cluster']).select_related('endpoint').first()
+    if cluster is None or cluster.endpoint is None:
+        return None
+    if not cluster.endpoint.enabled:
+        raise SyncRefused(
+            _('Cluster {cluster} is synced from {endpoint}, which is disabled.').format(
+                cluster=scope['cluster'], endpoint=cluster.endpoint
+            )
+        )
+    return [cluster.endpoint]
+
+
+def create_run(
+    user,
+    endpoints=None,
+    dry_run=False,
+    apply_run=None,
+    trigger=SyncTriggerChoices.BUTTON,
+    job=None,
+    scope=None,
+    kind=None,
+):
     """
     Lock the endpoints and record a pending SyncRun for them. Raises SyncLocked when one is busy
-    and SyncRefused for a request that cannot run. `endpoints` default to all enabled ones; applying a
-    preview (`apply_run`) syncs the preview's endpoints with its plan.
+    and SyncRefused for a request that cannot run. `endpoints` default to all enabled ones (a `scope`'s:
+    the endpoint its cluster is synced from); applying a preview (`apply_run`) syncs the preview's
+    endpoints with its plan and scope.
     """
     from ..models import ProxmoxEndpoint, SyncRun
 
     if apply_run is not None:
         endpoints = _check_preview(apply_run, endpoints)
+        scope, kind = apply_run.scope, apply_run.kind
         dry_run = False
+    if scope and endpoints is None:
+        endpoints = scope_endpoints(scope)
+    kind = kind or (SyncKindChoices.TARGETED if scope else SyncKindChoices.FULL)
     with transaction.atomic():
         queryset = ProxmoxEndpoint.objects.select_for_update().order_by('pk')
         if endpoints is None:
@@ -84,19 +124,23 @@ def create_run(user, endpoints=None, dry_run=False, apply_run=None, trigger=Sync
             raise SyncRefused(_('There is no enabled Proxmox endpoint to sync.'))
         if busy := active_runs(endpoints):
             raise SyncLocked(busy[0])
-        run = SyncRun.objects.create(trigger=trigger, dry_run=dry_run, user=user, applies_run=apply_run, job=job)
+        run = SyncRun.objects.create(
+            trigger=trigger, dry_run=dry_run, user=user, applies_run=apply_run, job=job, scope=scope or None, kind=kind
+        )
         run.endpoints.set(endpoints)
     RunStream(run.pk).clear()  # no keys of an earlier run with this id (e.g. a restored database)
     return run
 
 
-def start_sync(user, endpoints=None, dry_run=False, apply_run=None, trigger=SyncTriggerChoices.BUTTON, **enqueue):
+def start_sync(
+    user, endpoints=None, dry_run=False, apply_run=None, trigger=SyncTriggerChoices.BUTTON, scope=None, **enqueue
+):
     """Record a run (see `create_run`) and enqueue its job; returns the run, its `job` set."""
     from ..jobs import ProxboxSyncJob
     from ..models import SyncRun
 
     with transaction.atomic():
-        run = create_run(user, endpoints, dry_run, apply_run, trigger)
+        run = create_run(user, endpoints, dry_run, apply_run, trigger, scope=scope)
         if not enqueue.get('immediate'):
             # The job reaches the queue when this transaction commits.
             job = ProxboxSyncJob.enqueue(instance=run, user=user, run_id=run.pk, **enqueue)

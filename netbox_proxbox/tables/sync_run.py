@@ -14,6 +14,8 @@ class SyncRunTable(NetBoxTable):
     id = tables.Column(verbose_name=_('ID'), linkify=True)
     endpoints = columns.ManyToManyColumn(verbose_name=_('Endpoints'), linkify_item=True)
     trigger = columns.ChoiceFieldColumn(verbose_name=_('Trigger'))
+    kind = columns.ChoiceFieldColumn(verbose_name=_('Kind'))
+    scope = tables.Column(verbose_name=_('Scope'), accessor='scope_display', orderable=False)
     dry_run = columns.BooleanColumn(verbose_name=_('Dry run'))
     status = columns.ChoiceFieldColumn(verbose_name=_('Status'))
     user = tables.Column(verbose_name=_('User'))
@@ -32,6 +34,8 @@ class SyncRunTable(NetBoxTable):
             'id',
             'endpoints',
             'trigger',
+            'kind',
+            'scope',
             'dry_run',
             'status',
             'user',
@@ -44,7 +48,19 @@ class SyncRunTable(NetBoxTable):
             'created',
             'last_updated',
         )
-        default_columns = ('pk', 'id', 'endpoints', 'trigger', 'dry_run', 'status', 'user', 'started', 'duration')
+        default_columns = (
+            'pk',
+            'id',
+            'endpoints',
+            'trigger',
+            'kind',
+            'scope',
+            'dry_run',
+            'status',
+            'user',
+            'started',
+            'duration',
+        )
 
     def render_duration(self, value):
         return str(value).split('.')[0]

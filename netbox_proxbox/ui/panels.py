@@ -164,6 +164,8 @@ class VMTaskHistoryPanel(panels.ObjectAttributesPanel):
 class SyncRunPanel(panels.ObjectAttributesPanel):
     status = attrs.ChoiceAttr('status')
     trigger = attrs.ChoiceAttr('trigger')
+    kind = attrs.ChoiceAttr('kind')
+    scope = attrs.TextAttr('scope_display', label=_('Scope'))
     dry_run = attrs.BooleanAttr('dry_run', label=_('Dry run'))
     endpoints = attrs.RelatedObjectListAttr('endpoints', linkify=True, max_items=20)
     user = attrs.RelatedObjectAttr('user')

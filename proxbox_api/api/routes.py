@@ -1,4 +1,5 @@
-"""Routes: health, metrics, sync (JSON), sync (Server-Sent Events) and the Proxmox endpoint check.
+"""Routes: health, metrics, sync (JSON), sync (Server-Sent Events), the Proxmox endpoint check and
+continuous mode's poll (``/v1/poll``: which guests changed since the caller's last poll).
 
 The stream ends with ``run_finished``; a request with ``include_plan`` (or a dry run) also gets the
 plan as one last ``plan`` event (``{digest, operations, summary, warnings}``), after ``run_finished``.
@@ -16,7 +17,8 @@ from prometheus_client import generate_latest
 
 from .. import __version__
 from ..events import Event, EventSink, Redactor
-from ..schemas import SyncRequest, SyncResult
+from ..polling import poll_endpoints
+from ..schemas import PollRequest, PollResult, SyncRequest, SyncResult
 from ..service import StalePlanError, run_sync
 from ..settings import ServiceSettings
 from .endpoint_check import EndpointCheckRequest, EndpointCheckResult, check_endpoints
@@ -132,3 +134,10 @@ async def sync_stream(
 ) -> StreamingResponse:
     headers = {'Cache-Control': 'no-cache', 'X-Accel-Buffering': 'no'}
     return StreamingResponse(_stream(request, body, settings), media_type='text/event-stream', headers=headers)
+
+
+@router.post('/v1/poll', dependencies=[Authorized], response_model=PollResult)
+async def poll(request: Request, body: PollRequest) -> PollResult:
+    """Two Proxmox requests per endpoint: the guests that changed since the state sent, and the new state."""
+    with _hiding(request, [secret for spec in body.endpoints for secret in spec.secrets()]):
+        return await poll_endpoints(body)

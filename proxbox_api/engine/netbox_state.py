@@ -12,6 +12,10 @@ leaves them out (every object it returns has ``proxbox``, its filter) and the ot
 come from ``/api/extras/tagged-objects/``, one light row per tag that is not ``proxbox`` (usually
 none for interfaces, addresses and disks). Where NetBox will not list tagged objects, tags are read
 inline as before.
+
+A targeted sync (``DesiredState.scope``) reads only the records its scope covers and the ones its
+objects refer to, by ``proxbox_id`` (NetBox's default custom-field filter, a case-insensitive
+substring; the rows outside the scope it also matches are dropped here), with their tags inline.
 """
 
 import asyncio
@@ -26,12 +30,25 @@ from . import keys
 from .kinds import KINDS, KindSpec, kind_spec
 from .records import Current
 from .state import CurrentState, DesiredState
+from .target import Target
 
-__all__ = ['NetBoxNotPrepared', 'NetBoxReader', 'check_prepared', 'normalise', 'read_current', 'utc_datetime']
+__all__ = [
+    'NetBoxNotPrepared',
+    'NetBoxReader',
+    'check_prepared',
+    'guests_on_nodes',
+    'normalise',
+    'read_current',
+    'utc_datetime',
+]
 
 _CHUNK = 100  # values per filter request (URL length)
 _NOT_OURS = {'tag__n': 'proxbox'}  # objects without Proxbox's tag: the owned read has the others
 _TAGGED = '/api/extras/tagged-objects/'
+# A targeted sync's read: ``proxbox_id`` substrings per request (keys are longer than names), and the
+# kinds that hold the scope's roots themselves (a guest's VM, a node's device, the cluster).
+_SCOPED_CHUNK = 40
+_ROOT_KINDS = frozenset(('virtualization.virtualmachine', 'dcim.device', 'virtualization.cluster'))
 
 
 class NetBoxReader(Protocol):
@@ -151,16 +168,17 @@ async def _chunked(
     spec: KindSpec,
     name: str,
     values: Sequence[Any],
-    extra: Mapping[str, str] | None = None,
+    extra: Mapping[str, str | Sequence[str]] | None = None,
     *,
     read: Callable[[dict[str, Any]], Current] | None = None,
     fields: Sequence[str] | None = None,
+    chunk: int = _CHUNK,
 ) -> list[Current]:
-    """Rows whose ``name`` is one of ``values``, asked for ``_CHUNK`` values at a time (URL length)."""
+    """Rows whose ``name`` is one of ``values``, asked for ``chunk`` values at a time (URL length)."""
     found: list[Current] = []
     read = read or partial(_classified, spec)
-    for start in range(0, len(values), _CHUNK):
-        params = {**(extra or {}), name: list(values[start : start + _CHUNK])}
+    for start in range(0, len(values), chunk):
+        params = {**(extra or {}), name: list(values[start : start + chunk])}
         found.extend(await client.map(spec.path, read, params, fields=fields or _fields(spec)))
     return found
 
@@ -203,8 +221,27 @@ class _Read:
             for item in items:
                 index[_natural(spec, item)] = item
 
+    def exact_keys(self, spec: KindSpec) -> frozenset[str]:
+        """The keys of this kind the desired state refers to (a scoped read reads them besides its own)."""
+        kinds = [other.kind for other in KINDS if (other.base or other.kind) == spec.kind]
+        return frozenset(key for kind in kinds for key in self.desired.objects.get(kind, {}))
+
+    async def scoped_kind(self, spec: KindSpec, params: Mapping[str, str]) -> None:
+        """A targeted sync's read of one kind: what its scope covers and what its objects refer to, tags inline."""
+        scope = self.desired.scope
+        assert scope is not None
+        exact = self.exact_keys(spec)
+        needles = scope.needles(spec.kind in _ROOT_KINDS, exact)
+        rows = await _chunked(self.client, spec, 'cf_proxbox_id', needles, params, chunk=_SCOPED_CHUNK)
+        owned, others = _split_owned(row for row in rows if scope.wanted(row.key, exact))
+        self.objects[spec.kind] = owned
+        self._add_unowned(spec, others)
+
     async def owned_kind(self, spec: KindSpec) -> None:
         params = {**spec.read_params, **self.desired.read_filters.get(spec.kind, {})}
+        if self.desired.scope is not None:
+            await self.scoped_kind(spec, params)
+            return
         # A kind read whole (people's records too, for conflicts) carries its tags inline; otherwise
         # only Proxbox's own are read and their other tags come from the tagged-objects list.
         tags = None if spec.read_all else await _other_tags(self.client, spec)
@@ -229,7 +266,12 @@ class _Read:
     async def vms_in_our_clusters(self) -> None:
         spec = kind_spec('virtualization.virtualmachine')
         ids = sorted(c.id for c in self.objects.get('virtualization.cluster', {}).values())
-        rows = await _chunked(self.client, spec, 'cluster_id', ids, _NOT_OURS) if ids else []
+        if self.desired.scope is not None:  # a targeted sync: only the names its guests want
+            names = sorted({str(obj.attrs['name']) for obj in self.desired.objects.get(spec.kind, {}).values()})
+            where = {**_NOT_OURS, 'cluster_id': [str(i) for i in ids]}
+            rows = await _chunked(self.client, spec, 'name', names, where) if ids and names else []
+        else:
+            rows = await _chunked(self.client, spec, 'cluster_id', ids, _NOT_OURS) if ids else []
         self._add_unowned(spec, _split_owned(rows)[1])
 
     async def shared_kind(self, spec: KindSpec) -> None:
@@ -274,6 +316,24 @@ async def read_current(client: NetBoxReader, desired: DesiredState) -> CurrentSt
     """Everything the planner compares against, read concurrently (the client bounds concurrency)."""
     unprepared = await check_prepared(client)
     return await _Read(client, desired, unprepared).run()
+
+
+async def guests_on_nodes(client: NetBoxReader, scope: Target) -> set[int]:
+    """The VMIDs of Proxbox's VMs that NetBox places on the scope's nodes: a node scope keeps them in step
+    too (one that migrated away in Proxmox is still on the node in NetBox, and is moved)."""
+    nodes = Target(scope.cluster, nodes=scope.nodes)
+    params = {'cf_proxbox_id': nodes.needles(holds_roots=True), 'tag': 'proxbox'}
+    rows = await client.list('/api/dcim/devices/', params, fields=['id', 'custom_fields'])
+    devices = [row for row in rows if (row.get('custom_fields') or {}).get('proxbox_id') in nodes.roots]
+    if not devices:
+        return set()
+    params = {'device_id': [str(row['id']) for row in devices], 'tag': 'proxbox', 'exclude': 'config_context'}
+    rows = await client.list('/api/virtualization/virtual-machines/', params, fields=['id', 'custom_fields'])
+    prefix = keys.guest_key(scope.cluster, 0).removesuffix('0')
+    found = (str((row.get('custom_fields') or {}).get('proxbox_id') or '') for row in rows)
+    return {
+        int(key.removeprefix(prefix)) for key in found if key.startswith(prefix) and key.removeprefix(prefix).isdigit()
+    }
 
 
 class NetBoxNotPrepared(Exception):

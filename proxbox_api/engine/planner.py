@@ -5,7 +5,9 @@ that differ (honouring field ownership and pins), or report a conflict when an o
 made holds its natural key; anything that refers to a conflicted object is skipped (an optional
 reference to it becomes null instead). Then every Proxbox object of a cluster read in this run
 that Proxmox no longer has goes through the prune guards and policy (``prune.py``); kinds whose
-family is not synced in this run are not considered at all.
+family is not synced in this run are not considered at all. A targeted sync (``DesiredState.scope``)
+writes, marks and prunes only what its scope covers: an object outside it that a scoped object
+refers to is created when NetBox lacks it, and otherwise left as it is.
 """
 
 from collections import Counter
@@ -102,7 +104,9 @@ class _Planner:
         obj = self.settle(obj)
         base = spec.base or spec.kind
         existing = self.current.objects.get(base, {}).get(obj.key)
-        if existing is None:
+        if existing is not None and not self.in_scope(obj.key):
+            self.unchanged[spec.kind] += 1
+        elif existing is None:
             self._plan_new(spec, obj)
         else:
             self._plan_existing(spec, obj, existing)
@@ -142,6 +146,10 @@ class _Planner:
                 display=_display(obj),
             )
         )
+
+    def in_scope(self, key: str | None) -> bool:
+        scope = self.desired.scope
+        return scope is None or scope.covers(key)
 
     # -- objects gone from Proxmox ------------------------------------------------------
     def parent_state(self, key: str) -> Literal['present', 'deleted', 'gone']:
@@ -206,7 +214,7 @@ class _Planner:
         if spec.identity == 'shared' or spec.is_phase or not self.synced(spec):
             return
         for key, current in self.current.objects.get(spec.kind, {}).items():
-            if key not in wanted:
+            if key not in wanted and self.in_scope(key):
                 self.plan_gone(spec, current)
 
     def guards(self) -> dict[str, str]:
@@ -218,6 +226,9 @@ class _Planner:
             if not self.synced(spec) and self.current.objects.get(spec.kind):
                 guards[spec.kind] = f'{spec.family} not synced in this run: not pruned'
         guards.update(self.current.unprepared)
+        if self.desired.scope is not None:
+            scope = self.desired.scope
+            guards['scope'] = f'targeted sync of {scope.describe()}: nothing outside it is written, marked or pruned'
         return guards
 
     def run(self) -> Plan:

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from .records import Current, Desired
+from .target import Target
 
 __all__ = ['CurrentState', 'DesiredState', 'PlanOptions']
 
@@ -22,6 +23,8 @@ class DesiredState:
     families: frozenset[str] | None = None
     # kind -> extra filters when reading NetBox (the task window: only tasks NetBox could match).
     read_filters: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # A targeted sync: only what the scope covers is written, marked or pruned (None: everything read).
+    scope: Target | None = None
 
     def keys(self) -> set[str]:
         return {key for by_key in self.objects.values() for key in by_key}

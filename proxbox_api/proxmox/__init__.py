@@ -23,7 +23,7 @@ from .errors import (
 from .models import Guest, GuestIp, IncompleteScope, Node, NodeInterface, Pool, ProxmoxSnapshot
 from .protection import read_data_protection
 from .protection_models import DataProtectionSnapshot, ProtectionOptions
-from .reader import ReadOptions, read_cluster
+from .reader import ReadOptions, ReadScope, read_cluster
 from .settings import ClientOptions, ProxmoxEndpoint
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     'ProxmoxUnavailable',
     'ProtectionOptions',
     'ReadOptions',
+    'ReadScope',
     'read_cluster',
     'read_data_protection',
 ]

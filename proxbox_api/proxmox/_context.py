@@ -10,7 +10,20 @@ from .client import ProxmoxClient
 from .errors import ProxmoxAuthError, ProxmoxError
 from .models import IncompleteScope
 
-__all__ = ['ReadContext', 'ReadOptions']
+__all__ = ['ReadContext', 'ReadOptions', 'ReadScope']
+
+
+class ReadScope(BaseModel):
+    """A targeted read of one cluster: only these nodes and guests are read in full, and the nodes the
+    guests are on (a standalone node is always kept: the cluster is named after it). ``whole``: all of it.
+    Another cluster is not read past its name."""
+
+    model_config = ConfigDict(frozen=True, extra='forbid')
+
+    cluster: str
+    nodes: frozenset[str] = frozenset()
+    guests: frozenset[int] = frozenset()
+    whole: bool = False
 
 
 class ReadOptions(BaseModel):
@@ -22,6 +35,7 @@ class ReadOptions(BaseModel):
     node_details: bool = True
     ha: bool = True
     pools: bool = True
+    scope: ReadScope | None = None
 
 
 @dataclass

@@ -123,6 +123,7 @@ class ProxmoxClient:
         self._base = endpoint.base_url.rstrip('/')
         self._secrets = endpoint.secrets()
         self._semaphore = asyncio.Semaphore(self.options.max_concurrency)
+        self.sent = 0  # HTTP requests sent (retries and logins included)
         self._sleep, self._rng = sleep, rng or random.Random()
         self._auth = make_auth(endpoint, self.options, clock, self._login)
 
@@ -189,6 +190,7 @@ class ProxmoxClient:
         self, method: str, path: str, params: Params | None, data: Params | None, headers: dict[str, str]
     ) -> httpx.Response:
         url = self._base + '/' + path.lstrip('/')
+        self.sent += 1
         try:
             async with self._semaphore:
                 return await self._http.request(method, url, params=params, data=data, headers=headers)

@@ -124,6 +124,8 @@ class ProxmoxSnapshot(_Frozen):
     pools: tuple[Pool, ...] = ()
     incomplete_scopes: tuple[IncompleteScope, ...] = ()
     warnings: tuple[str, ...] = ()
+    # A targeted read of another cluster: read no further than its name (``ReadOptions.scope``).
+    out_of_scope: bool = False
 
     def is_complete(self, scope: str) -> bool:
         """False when ``scope`` (``node/pve3``, ``guest/qemu/100``, ``pools``...) could not be fully read."""

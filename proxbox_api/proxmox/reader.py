@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ._context import ReadContext, ReadOptions
+from ._context import ReadContext, ReadOptions, ReadScope
 from ._guests import base_guest, read_guest
 from ._nodes import node_scope, read_nodes
 from ._values import as_dict, as_int, as_list, as_str
@@ -18,7 +18,7 @@ from .client import ProxmoxClient
 from .errors import ProxmoxAuthError, ProxmoxError, ProxmoxNotFound
 from .models import Guest, Pool, ProxmoxSnapshot
 
-__all__ = ['ReadOptions', 'node_scope', 'parse_release', 'read_cluster']
+__all__ = ['ReadOptions', 'ReadScope', 'node_scope', 'parse_release', 'read_cluster']
 
 
 def parse_release(version: Mapping[str, Any]) -> tuple[int, int]:
@@ -106,15 +106,54 @@ async def _guests(ctx: ReadContext, resources: list[Any], ha: dict[str, str]) ->
     return tuple(sorted(guests, key=lambda g: g.vmid))
 
 
+def _scope_name(cluster_status: list[Any], resources: list[Any]) -> str | None:
+    """The name a scope gives the cluster: its own, or a standalone node's (as the mapping names it)."""
+    named = _cluster_name(cluster_status)
+    if named is not None:
+        return named
+    nodes = sorted(
+        str(item['node']) for item in map(as_dict, resources) if item.get('type') == 'node' and item.get('node')
+    )
+    return nodes[0] if nodes else None
+
+
+def _scoped(resources: list[Any], scope: ReadScope, standalone: bool) -> list[Any]:
+    """The ``/cluster/resources`` entries of a targeted read: its guests, and its nodes and theirs."""
+    items = [as_dict(item) for item in resources]
+    guests = [
+        item
+        for item in items
+        if item.get('type') in ('qemu', 'lxc')
+        and (as_int(item.get('vmid')) in scope.guests or item.get('node') in scope.nodes)
+    ]
+    nodes = scope.nodes | {as_str(item.get('node')) for item in guests}
+    kept = [item for item in items if item.get('type') == 'node' and (standalone or item.get('node') in nodes)]
+    rest = [item for item in items if item.get('type') not in ('qemu', 'lxc', 'node')]
+    return [*kept, *guests, *rest]
+
+
 async def read_cluster(client: ProxmoxClient, options: ReadOptions | None = None) -> ProxmoxSnapshot:
     """Read nodes, guests (config, disks, NICs, IPs), pools and HA state; never raises for a partial failure.
 
-    Raises a ``ProxmoxError`` only when ``/version`` or ``/cluster/resources`` cannot be read.
+    A scoped read (``options.scope``) reads only the scope's nodes and guests, and of another cluster
+    nothing past its name (``out_of_scope``). Raises a ``ProxmoxError`` only when ``/version`` or
+    ``/cluster/resources`` cannot be read.
     """
     version = as_dict(await client.get('/version'))
     resources = as_list(await client.get('/cluster/resources'))
     ctx = ReadContext(client=client, options=options or ReadOptions(), release=parse_release(version))
     cluster_status = as_list(await ctx.optional('cluster/status', client.get('/cluster/status'), []))
+    scope = ctx.options.scope
+    if scope is not None and _scope_name(cluster_status, resources) != scope.cluster:
+        return ProxmoxSnapshot(
+            endpoint=client.endpoint.name,
+            version=as_str(version.get('version')) or 'unknown',
+            release=as_str(version.get('release')) or '.'.join(map(str, ctx.release)),
+            cluster_name=_cluster_name(cluster_status),
+            out_of_scope=True,
+        )
+    if scope is not None and not scope.whole:
+        resources = _scoped(resources, scope, standalone=_cluster_name(cluster_status) is None)
     await _blind_spots(ctx)
     nodes = await read_nodes(ctx, resources, cluster_status)
     guests = await _guests(ctx, resources, await _ha_states(ctx))

@@ -1,7 +1,8 @@
 """
 The scaling benchmark's harness (``bench/scaling``) cannot rot: on a tiny fleet against the real
-NetBox (``live_server``) it measures the floor, a first sync, a no-change re-sync and a 1 %-changed
-re-sync, and the result has every figure with sane values; the goals verdict and the result files
+NetBox (``live_server``) it measures the floor, a first sync, a no-change re-sync, a 1 %-changed
+re-sync and a targeted sync of one guest changed each way, and the result has every figure with sane
+values; the goals verdict and the result files
 follow the documented shape. This pins the harness's code path, not NetBox's or the sync's speed.
 """
 
@@ -17,7 +18,7 @@ from django.contrib.auth import get_user_model
 
 from users.models import Token
 
-from bench.scaling.fleets import FLEETS, change_fraction
+from bench.scaling.fleets import FLEETS, TARGETED_CHANGES, change_fraction
 from bench.scaling.measure import Knobs, Target, measure_fleet
 from bench.scaling.report import GOALS, evaluate_goals, save_results
 from bench.scaling.stack import CpuMeter
@@ -73,7 +74,8 @@ def test_harness_measures_a_tiny_fleet(live_server: Any, netbox_token: str) -> N
     assert ratios['first_over_floor'] == round(first['seconds'] / result['floor']['seconds'], 4)
     assert 0 < ratios['resync_over_first'] and 0 < ratios['resync_changed_over_first']
     assert ratios['first_over_floor_netbox_cpu'] is None
-    assert len(lines) == 7 and lines[0].startswith('XS: 5 guests')
+    assert_targeted(result['targeted'])
+    assert len(lines) == 13 and lines[0].startswith('XS: 5 guests')
     assert netbox_token not in json.dumps(result) and netbox_token not in '\n'.join(lines)
 
 
@@ -87,8 +89,20 @@ def test_harness_without_a_floor(live_server: Any, netbox_token: str) -> None:
     assert result['ratios']['first_over_floor'] is None and result['ratios']['first_over_floor_netbox_cpu'] is None
     assert result['first_sync']['writes'] == result['objects'] > 0 and result['resync']['writes'] == 0
     assert 0 < result['ratios']['resync_over_first']
-    assert len(lines) == 6 and not any(line.strip().startswith('floor') for line in lines)
+    assert len(lines) == 12 and not any(line.strip().startswith('floor') for line in lines)
     assert evaluate_goals([result | {'fleet': {'name': 'M'}}])['first_over_floor_at_M']['met'] is None
+
+
+def assert_targeted(targeted: list[dict[str, Any]]) -> None:
+    """One guest changed each way, then synced alone: exactly its own writes, a handful of requests."""
+    assert [entry['change'] for entry in targeted] == list(TARGETED_CHANGES)
+    writes = {entry['change']: entry['writes'] for entry in targeted}
+    for entry in targeted:
+        assert entry['status'] == 'completed' and entry['writes_outside_scope'] == 0, entry['outside_scope_samples']
+        assert 0 < entry['requests'] == entry['proxmox_requests'] + entry['netbox_requests'] <= 60, entry
+    assert writes['renamed'] == writes['migrated'] == writes['disk resized'] == writes['deleted'] == 1
+    assert writes['NIC added'] >= 3  # the interface, its MAC, its address (and the primary MAC)
+    assert writes['created'] >= 4  # the VM, an interface, a MAC, a disk...
 
 
 def fleet_result(name: str, first: float, floor: float, resync: float, writes: int, peak: float) -> dict[str, Any]:

@@ -73,6 +73,31 @@ class TestSync:
             'apply_run': 7,
         }
 
+    def test_a_targeted_sync_sends_its_scope(self, pxb, plugin: FakePlugin) -> None:
+        for args, scope in (
+            (('--guest', 'pve-a/100'), {'cluster': 'pve-a', 'vmid': 100}),
+            (('--node', 'pve-a/pve1'), {'cluster': 'pve-a', 'node': 'pve1'}),
+            (('--cluster', 'pve-a'), {'cluster': 'pve-a'}),
+        ):
+            plugin.runs.clear()
+            result = pxb('sync', *args)
+            assert result.exit_code == 0, result.stderr
+            assert json.loads(plugin.seen('POST', '/sync/')[-1].content)['scope'] == scope
+        assert pxb('plan', '--guest', 'pve-a/7').exit_code == 0
+        assert json.loads(plugin.seen('POST', '/sync/')[-1].content)['scope'] == {'cluster': 'pve-a', 'vmid': 7}
+
+    def test_a_bad_or_double_scope_is_a_usage_error(self, pxb, plugin: FakePlugin) -> None:
+        for args, message in (
+            (('--guest', 'pve-a/web'), 'numeric VMID'),
+            (('--guest', '100'), 'CLUSTER/VMID'),
+            (('--node', 'pve-a'), 'CLUSTER/NODE'),
+            (('--guest', 'pve-a/100', '--cluster', 'pve-a'), 'give one'),
+            (('--apply', '7', '--guest', 'pve-a/100'), '--apply'),
+        ):
+            result = pxb('sync', *args)
+            assert result.exit_code == 2 and message in result.stderr, (args, result.stderr)
+        assert not plugin.requests
+
     def test_apply_with_dry_run_is_a_usage_error(self, pxb, plugin: FakePlugin) -> None:
         result = pxb('sync', '--apply', '7', '--dry-run')
         assert result.exit_code == 2 and '--apply' in result.stderr

@@ -114,7 +114,7 @@ class SyncRunAPITestCase(
 
     model = SyncRun
     view_namespace = f'plugins-api:{base.APP}'
-    brief_fields = ['display', 'dry_run', 'id', 'status', 'trigger', 'url']
+    brief_fields = ['display', 'dry_run', 'id', 'kind', 'status', 'trigger', 'url']
     graphql_base_name = 'proxbox_sync_run'
     type_class = ProxboxSyncRunType
 
@@ -144,7 +144,7 @@ class SyncRunFilterSetTestCase(base.PluginFilterSetTestMixin, TestCase):
 
     queryset = SyncRun.objects.all()
     filterset = SyncRunFilterSet
-    ignore_fields = ('counts', 'stage_durations', 'plan', 'events')
+    ignore_fields = ('counts', 'stage_durations', 'plan', 'events', 'scope')  # scope: by scope_cluster
 
     @classmethod
     def setUpTestData(cls):

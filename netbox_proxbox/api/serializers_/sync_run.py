@@ -5,7 +5,7 @@ from netbox.api.fields import ChoiceField, SerializedPKRelatedField
 from netbox.api.serializers import NetBoxModelSerializer
 from users.api.serializers import UserSerializer
 
-from ...choices import SyncStatusChoices, SyncTriggerChoices
+from ...choices import SyncKindChoices, SyncStatusChoices, SyncTriggerChoices
 from ...models import ProxmoxEndpoint, SyncRun
 from .proxmox_endpoint import ProxmoxEndpointSerializer
 
@@ -23,6 +23,7 @@ class SyncRunSerializer(NetBoxModelSerializer):
         many=True,
     )
     trigger = ChoiceField(choices=SyncTriggerChoices)
+    kind = ChoiceField(choices=SyncKindChoices, required=False)
     status = ChoiceField(choices=SyncStatusChoices, required=False)
     user = UserSerializer(nested=True, required=False, allow_null=True)
     job = JobSerializer(nested=True, required=False, allow_null=True)
@@ -38,6 +39,8 @@ class SyncRunSerializer(NetBoxModelSerializer):
             'display',
             'endpoints',
             'trigger',
+            'kind',
+            'scope',
             'dry_run',
             'status',
             'user',
@@ -56,7 +59,7 @@ class SyncRunSerializer(NetBoxModelSerializer):
             'created',
             'last_updated',
         )
-        brief_fields = ('id', 'url', 'display', 'trigger', 'dry_run', 'status')
+        brief_fields = ('id', 'url', 'display', 'trigger', 'kind', 'dry_run', 'status')
 
     def get_duration(self, obj) -> float | None:
         """Seconds from start to finish, once finished."""
