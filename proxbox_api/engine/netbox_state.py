@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 from ..netbox import NetBoxRequestError
 from . import keys
-from .kinds import KINDS, KindSpec, kind_spec
+from .kinds import INVENTORY_KINDS, KINDS, KindSpec, kind_spec
 from .records import Current
 from .state import CurrentState, DesiredState
 from .target import Target
@@ -288,8 +288,17 @@ class _Read:
             rows = []
         self.objects[spec.kind] = {str(item.key): item for item in rows}
 
+    def needed(self, spec: KindSpec) -> bool:
+        """Whether a targeted sync's plan can use this kind's records: a data-protection kind only when its
+        family (or, for storage, a family whose records refer to storages) is synced; nothing else refers to
+        them. (A full sync reads them all: its plan's guards name the kinds it leaves alone.)"""
+        families = self.desired.families
+        if self.desired.scope is None or families is None or spec.kind in INVENTORY_KINDS or spec.family in families:
+            return True
+        return spec.kind == 'netbox_proxbox.proxmoxstorage' and bool({'backups', 'backup_routines'} & families)
+
     async def run(self) -> CurrentState:
-        specs = [spec for spec in KINDS if not spec.is_phase and spec.kind not in self.unprepared]
+        specs = [spec for spec in KINDS if not spec.is_phase and spec.kind not in self.unprepared and self.needed(spec)]
         await asyncio.gather(*(self._read(spec) for spec in specs))
         await asyncio.gather(
             self.by_name('virtualization.cluster'), self.by_name('dcim.device'), self.vms_in_our_clusters()
