@@ -86,6 +86,7 @@ class ProxmoxEndpointFilterSet(TenancyFilterSet, PrimaryModelFilterSet):
             'timeout',
             'enabled',
             'sync_interval',
+            'continuous_interval',
             'sync_start',
             'description',
         )

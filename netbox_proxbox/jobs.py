@@ -18,6 +18,7 @@ from netbox.constants import RQ_QUEUE_HIGH
 from netbox.jobs import JobRunner
 
 from .choices import SyncStatusChoices, SyncTriggerChoices
+from .sync import continuous
 from .sync.client import ProxboxApi
 from .sync.liveness import Heartbeat
 from .sync.payload import build_sync_request
@@ -153,6 +154,8 @@ class ProxboxScheduledSyncJob(ProxboxSyncJob):
             self.logger.info('The endpoint is gone, disabled or rescheduled: this schedule ends here.')
             self.job.interval = None  # NetBox reschedules only jobs with an interval
             return
+        if endpoint.continuous_interval:
+            continuous.arm(endpoint)  # in case its chain of polls was lost (Redis flushed)
         try:
             run = create_run(None, [endpoint], trigger=SyncTriggerChoices.SCHEDULE, job=self.job)
         except SyncRefused as exc:  # busy (SyncLocked) or nothing to sync: the next occurrence stays

@@ -1,7 +1,8 @@
 """
-Keep each Proxmox endpoint's scheduled Full Update in step with the endpoint, however it was
-saved (UI, REST API, import, nbshell): after the save commits, the schedule is (re)made or
-removed; before the endpoint is deleted, its waiting schedule is taken off the queue.
+Keep each Proxmox endpoint's scheduled Full Update and continuous mode in step with the endpoint,
+however it was saved (UI, REST API, import, nbshell): after the save commits, the schedule is
+(re)made or removed and continuous mode's chain of polls re-armed or ended; before the endpoint is
+deleted, its waiting schedule is taken off the queue.
 """
 
 from django.db import transaction
@@ -9,6 +10,7 @@ from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
 
 from .models import ProxmoxEndpoint
+from .sync import continuous
 from .sync.schedule import schedule_endpoint, unschedule_endpoint
 
 __all__ = ('endpoint_deleted', 'endpoint_saved')
@@ -26,6 +28,7 @@ def _reschedule(pk):
     endpoint = ProxmoxEndpoint.objects.filter(pk=pk).first()
     if endpoint is not None:
         schedule_endpoint(endpoint)
+        continuous.arm(endpoint)
 
 
 @receiver(pre_delete, sender=ProxmoxEndpoint)

@@ -1,5 +1,6 @@
 """Measure one fleet: the floor, then a first sync, a no-change re-sync and a 1 %-changed re-sync,
-then one guest changed in each way of ``TARGETED_CHANGES`` and synced alone (a targeted sync).
+then one guest changed in each way of ``TARGETED_CHANGES`` and synced alone (a targeted sync), then
+continuous mode: a no-change poll, and guests changed one at a time, found by a poll and synced.
 
 Everything runs back to back against the given NetBox server(s), so the ratios compare figures
 taken under the same load. The syncs run in child processes (``child``); the simulator serves the
@@ -9,6 +10,7 @@ fleet from a thread of this process, which is otherwise idle while a sync runs.
 import asyncio
 import resource
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,6 +19,8 @@ from typing import Any
 
 from proxbox_api.engine.plan import Plan
 from proxbox_api.netbox import NetBoxClientOptions
+from proxbox_api.polling import poll_endpoints
+from proxbox_api.schemas import PollRequest
 from proxmox_sim import Endpoint, SimServer
 
 from .child import run_child
@@ -209,6 +213,55 @@ def _targeted(run: '_Fleet', server: SimServer, fleet: Any, target: Target, writ
     return found
 
 
+_CONTINUOUS_CHANGES = ('renamed', 'migrated', 'disk resized', 'created', 'deleted')
+
+
+def _poll(server: SimServer, state: dict[str, Any]) -> Any:
+    endpoints = _request(server.endpoints, Target('http://unused.invalid/', 'x'), Knobs())['endpoints']
+    result = asyncio.run(poll_endpoints(PollRequest.model_validate({'endpoints': endpoints, 'state': state})))
+    for found in result.endpoints:
+        if found.ok and found.state is not None:
+            state[found.endpoint] = found.state.model_dump(mode='json')
+    return result
+
+
+def _continuous(
+    run: '_Fleet', server: SimServer, fleet: Any, target: Target, write_path: str, changes: int, interval: float
+) -> dict[str, Any]:
+    """Continuous mode: a no-change poll's cost, then ``changes`` guests changed one at a time, each found by
+    the next poll (every ``interval`` seconds) and synced alone; lag = change to synced."""
+    state: dict[str, Any] = {}
+    _poll(server, state)  # the baseline
+    quiet = _poll(server, state)
+    clusters = len(quiet.endpoints)
+    polls = {'seconds': max(e.seconds for e in quiet.endpoints), 'requests': sum(e.requests for e in quiet.endpoints)}
+    assert not any(e.changes for e in quiet.endpoints), 'a no-change poll found changes'
+    lags, missed, anchor = [], 0, time.monotonic()
+    for index in range(changes):
+        cluster, vmid = change_one_guest(fleet, _CONTINUOUS_CHANGES[index % len(_CONTINUOUS_CHANGES)], 100 + index)
+        changed_at = time.monotonic()
+        time.sleep(interval - (changed_at - anchor) % interval)  # the next tick of a poll every `interval`
+        found = _poll(server, state)
+        vmids = sorted({c.vmid for e in found.endpoints if e.endpoint == cluster for c in e.changes})
+        if vmid not in vmids:
+            missed += 1
+            continue
+        detected = time.monotonic() - changed_at
+        scope = {'cluster': cluster, 'vmids': vmids}
+        figures = run.sync(server, target, f'continuous {index + 1}', write_path=write_path, scope=scope)
+        lags.append(detected + figures['seconds'])
+    ordered = sorted(lags)
+    return {
+        'interval_seconds': interval,
+        'poll_seconds': round(polls['seconds'], 3),
+        'poll_requests': round(polls['requests'] / clusters, 2),
+        'changes': changes,
+        'missed': missed,
+        'lag_seconds_median': round(ordered[len(ordered) // 2], 3) if ordered else None,
+        'lag_seconds_max': round(ordered[-1], 3) if ordered else None,
+    }
+
+
 def measure_fleet(
     size: FleetSize,
     floor_target: Target | None,
@@ -218,6 +271,8 @@ def measure_fleet(
     inside_target: Target | None = None,
     floor_clean_up: bool = False,
     log: Callable[[str], None] = print_now,
+    continuous_changes: int = 20,
+    poll_interval: float = 5.0,
 ) -> dict[str, Any]:
     """All figures of one fleet. ``floor_clean_up`` deletes the floor's objects (one NetBox for both);
     no ``floor_target``: the floor is not measured (at L it doubles the run) and its ratios are null.
@@ -243,7 +298,11 @@ def measure_fleet(
         resync = run.sync(server, resync_target, 're-sync', write_path=resync_path)
         changed = change_fraction(fleet, CHANGED_FRACTION)
         resync_changed = run.sync(server, resync_target, 're-sync 1 %', write_path=resync_path)
-        targeted = _targeted(run, server, fleet, inside_target or resync_target, 'inside' if inside_target else 'rest')
+        path = 'inside' if inside_target else 'rest'
+        targeted = _targeted(run, server, fleet, inside_target or resync_target, path)
+        continuous = _continuous(
+            run, server, fleet, inside_target or resync_target, path, continuous_changes, poll_interval
+        )
     base = first or inside
     assert base is not None
     result = {
@@ -261,6 +320,7 @@ def measure_fleet(
         'resync': resync,
         'resync_changed': {**resync_changed, 'changed': changed},
         'targeted': targeted,
+        'continuous': continuous,
         'ratios': {
             'first_over_floor': _ratio(first['seconds'], floor['seconds']) if floor and first else None,
             'resync_over_first': _ratio(resync['seconds'], base['seconds']),

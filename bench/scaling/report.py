@@ -15,6 +15,7 @@ GOALS = {
     'inside_over_floor_at_M': 'in-NetBox first sync / floor <= 0.2 at M',
     'inside_L_under_10min': 'L first sync in-NetBox <= 10 min, completed',
     'targeted_at_L': 'targeted sync of one changed guest at L: <= 50 requests, <= 3 s, nothing outside it changed',
+    'continuous_poll_at_L': 'continuous mode at L: a no-change poll <= 2 requests per cluster and <= 1 s, none missed',
 }
 _GIB_MIB = 1024.0
 
@@ -49,6 +50,14 @@ def evaluate_goals(fleets: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, A
         'met': None if not first else first['status'] == 'completed' and first['seconds'] <= 600,
     }
     verdicts['targeted_at_L'] = _targeted_verdict(large.get('targeted') if large else None)
+    polled = large.get('continuous') if large else None
+    verdicts['continuous_poll_at_L'] = {
+        'value': polled
+        and {k: polled[k] for k in ('poll_requests', 'poll_seconds', 'lag_seconds_median', 'lag_seconds_max')},
+        'met': None
+        if not polled
+        else polled['poll_requests'] <= 2 and polled['poll_seconds'] <= 1 and polled['missed'] == 0,
+    }
     for name, verdict in verdicts.items():
         verdict['goal'] = GOALS[name]
     return verdicts

@@ -38,6 +38,7 @@ class ProxmoxEndpointForm(WriteOnlySecretsFormMixin, PrimaryModelForm):
         FieldSet('verify_ssl', 'ca_certificate', 'timeout', name=_('Connection')),
         FieldSet('site', 'tenant', name=_('Assignment')),
         FieldSet('sync_interval', 'sync_start', name=_('Scheduled Full Update')),
+        FieldSet('continuous_interval', name=_('Continuous mode')),
     )
 
     class Meta:
@@ -58,6 +59,7 @@ class ProxmoxEndpointForm(WriteOnlySecretsFormMixin, PrimaryModelForm):
             'tenant',
             'sync_interval',
             'sync_start',
+            'continuous_interval',
             'description',
             'owner',
             'comments',
@@ -120,6 +122,7 @@ class ProxmoxEndpointImportForm(OmittedBooleansMixin, PrimaryModelImportForm):
             'tenant',
             'sync_interval',
             'sync_start',
+            'continuous_interval',
             'description',
             'owner',
             'comments',
@@ -154,10 +157,14 @@ class ProxmoxEndpointBulkEditForm(PrimaryModelBulkEditForm):
     site = DynamicModelChoiceField(label=_('Site'), queryset=Site.objects.all(), required=False)
     tenant = DynamicModelChoiceField(label=_('Tenant'), queryset=Tenant.objects.all(), required=False)
     sync_interval = forms.IntegerField(label=_('Sync interval (minutes)'), required=False, min_value=5)
+    continuous_interval = forms.IntegerField(
+        label=_('Continuous mode (seconds)'), required=False, min_value=10, max_value=3600
+    )
 
     fieldsets = (
         FieldSet('port', 'enabled', 'verify_ssl', 'timeout', 'description', name=_('Endpoint')),
         FieldSet('site', 'tenant', name=_('Assignment')),
         FieldSet('sync_interval', name=_('Scheduled Full Update')),
+        FieldSet('continuous_interval', name=_('Continuous mode')),
     )
-    nullable_fields = ('site', 'tenant', 'description', 'comments', 'sync_interval')
+    nullable_fields = ('site', 'tenant', 'description', 'comments', 'sync_interval', 'continuous_interval')

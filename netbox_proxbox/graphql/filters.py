@@ -52,6 +52,7 @@ class ProxmoxEndpointFilter(TenancyFilterMixin, PrimaryModelFilter):
     site: Annotated['SiteFilter', strawberry.lazy('dcim.graphql.filters')] | None = strawberry_django.filter_field()
     site_id: ID | None = strawberry_django.filter_field()
     sync_interval: IntegerFilter | None = strawberry_django.filter_field()
+    continuous_interval: IntegerFilter | None = strawberry_django.filter_field()
     sync_start: DatetimeFilterLookup | None = strawberry_django.filter_field()
 
 

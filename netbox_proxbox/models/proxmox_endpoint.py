@@ -119,6 +119,16 @@ class ProxmoxEndpoint(WriteOnlySecretsMixin, JobsMixin, PrimaryModel):
         validators=[MinValueValidator(5)],
         help_text=_('Minutes between scheduled Full Updates (1440 = nightly); empty for no schedule'),
     )
+    continuous_interval = models.PositiveIntegerField(
+        verbose_name=_('continuous mode'),
+        blank=True,
+        null=True,
+        validators=[MinValueValidator(10), MaxValueValidator(3600)],
+        help_text=_(
+            'Seconds between cheap polls of the cluster (two Proxmox requests); guests found changed are '
+            'synced at once (a targeted sync). Empty: off'
+        ),
+    )
     sync_start = models.DateTimeField(
         verbose_name=_('first scheduled sync'),
         blank=True,

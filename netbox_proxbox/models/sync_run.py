@@ -107,6 +107,8 @@ class SyncRun(JobsMixin, NetBoxModel):
             return ''
         if scope.get('vmid') is not None:
             return f'{_("guest")} {scope["cluster"]}/{scope["vmid"]}'
+        if scope.get('vmids'):
+            return f'{_("guests")} {scope["cluster"]}/{", ".join(str(vmid) for vmid in scope["vmids"])}'
         if scope.get('node'):
             return f'{_("node")} {scope["cluster"]}/{scope["node"]}'
         return f'{_("cluster")} {scope["cluster"]}'

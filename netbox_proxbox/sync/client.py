@@ -144,6 +144,10 @@ class ProxboxApi:
         """Reachability and credentials of Proxmox endpoints: [{name, ok, detail, ...}]."""
         return self.request('POST', 'v1/endpoints/test', {'endpoints': specs})['results']
 
+    def poll(self, specs, state):
+        """Continuous mode's look at each endpoint: {endpoints: [{endpoint, ok, error, changes, state, ...}]}."""
+        return self.request('POST', 'v1/poll', {'endpoints': specs, 'state': state})
+
     def open_sync_stream(self, payload):
         """Start a sync; returns (client, SyncStream). The caller closes the client."""
         client = self._client(None)

@@ -133,14 +133,21 @@ def create_run(
 
 
 def start_sync(
-    user, endpoints=None, dry_run=False, apply_run=None, trigger=SyncTriggerChoices.BUTTON, scope=None, **enqueue
+    user,
+    endpoints=None,
+    dry_run=False,
+    apply_run=None,
+    trigger=SyncTriggerChoices.BUTTON,
+    scope=None,
+    kind=None,
+    **enqueue,
 ):
     """Record a run (see `create_run`) and enqueue its job; returns the run, its `job` set."""
     from ..jobs import ProxboxSyncJob
     from ..models import SyncRun
 
     with transaction.atomic():
-        run = create_run(user, endpoints, dry_run, apply_run, trigger, scope=scope)
+        run = create_run(user, endpoints, dry_run, apply_run, trigger, scope=scope, kind=kind)
         if not enqueue.get('immediate'):
             # The job reaches the queue when this transaction commits.
             job = ProxboxSyncJob.enqueue(instance=run, user=user, run_id=run.pk, **enqueue)

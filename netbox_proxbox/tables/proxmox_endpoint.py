@@ -21,6 +21,7 @@ class ProxmoxEndpointTable(TenancyColumnsMixin, PrimaryModelTable):
     enabled = columns.BooleanColumn(verbose_name=_('Enabled'))
     site = tables.Column(verbose_name=_('Site'), linkify=True)
     sync_interval = tables.Column(verbose_name=_('Sync interval (min)'))
+    continuous_interval = tables.Column(verbose_name=_('Continuous (s)'))
     tags = columns.TagColumn(url_name='plugins:netbox_proxbox:proxmoxendpoint_list')
 
     class Meta(PrimaryModelTable.Meta):
@@ -41,6 +42,7 @@ class ProxmoxEndpointTable(TenancyColumnsMixin, PrimaryModelTable):
             'tenant',
             'tenant_group',
             'sync_interval',
+            'continuous_interval',
             'sync_start',
             'description',
             'comments',

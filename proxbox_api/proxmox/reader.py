@@ -132,6 +132,33 @@ def _scoped(resources: list[Any], scope: ReadScope, standalone: bool) -> list[An
     return [*kept, *guests, *rest]
 
 
+def _out_of_scope(client: ProxmoxClient, cluster_status: list[Any], version: Mapping[str, Any]) -> ProxmoxSnapshot:
+    return ProxmoxSnapshot(
+        endpoint=client.endpoint.name,
+        version=as_str(version.get('version')) or 'unknown',
+        release=as_str(version.get('release')) or 'unknown',
+        cluster_name=_cluster_name(cluster_status),
+        out_of_scope=True,
+    )
+
+
+async def _status_first(client: ProxmoxClient) -> list[Any] | None:
+    """A scoped read asks ``/cluster/status`` first: it names the cluster, so another one costs one request.
+    None when it cannot be read (the full path reads it again and reports what is wrong)."""
+    try:
+        return as_list(await client.get('/cluster/status'))
+    except ProxmoxAuthError:
+        raise
+    except ProxmoxError:
+        return None
+
+
+def _status_name(cluster_status: list[Any]) -> str | None:
+    """The cluster's name, or a standalone node's (its one node entry); None when it cannot tell."""
+    nodes = [as_str(e.get('name')) for e in map(as_dict, cluster_status) if e.get('type') == 'node']
+    return _cluster_name(cluster_status) or (nodes[0] if len(nodes) == 1 else None)
+
+
 async def read_cluster(client: ProxmoxClient, options: ReadOptions | None = None) -> ProxmoxSnapshot:
     """Read nodes, guests (config, disks, NICs, IPs), pools and HA state; never raises for a partial failure.
 
@@ -139,19 +166,20 @@ async def read_cluster(client: ProxmoxClient, options: ReadOptions | None = None
     nothing past its name (``out_of_scope``). Raises a ``ProxmoxError`` only when ``/version`` or
     ``/cluster/resources`` cannot be read.
     """
+    options = options or ReadOptions()
+    scope = options.scope
+    early = await _status_first(client) if scope is not None else None
+    if scope is not None and early is not None and _status_name(early) not in (None, scope.cluster):
+        return _out_of_scope(client, early, {})
     version = as_dict(await client.get('/version'))
     resources = as_list(await client.get('/cluster/resources'))
-    ctx = ReadContext(client=client, options=options or ReadOptions(), release=parse_release(version))
-    cluster_status = as_list(await ctx.optional('cluster/status', client.get('/cluster/status'), []))
-    scope = ctx.options.scope
+    ctx = ReadContext(client=client, options=options, release=parse_release(version))
+    if early is not None:
+        cluster_status = early
+    else:
+        cluster_status = as_list(await ctx.optional('cluster/status', client.get('/cluster/status'), []))
     if scope is not None and _scope_name(cluster_status, resources) != scope.cluster:
-        return ProxmoxSnapshot(
-            endpoint=client.endpoint.name,
-            version=as_str(version.get('version')) or 'unknown',
-            release=as_str(version.get('release')) or '.'.join(map(str, ctx.release)),
-            cluster_name=_cluster_name(cluster_status),
-            out_of_scope=True,
-        )
+        return _out_of_scope(client, cluster_status, version)
     if scope is not None and not scope.whole:
         resources = _scoped(resources, scope, standalone=_cluster_name(cluster_status) is None)
     await _blind_spots(ctx)

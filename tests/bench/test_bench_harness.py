@@ -24,6 +24,8 @@ from bench.scaling.report import GOALS, evaluate_goals, save_results
 from bench.scaling.stack import CpuMeter
 
 RUNS = ('dry_run', 'first_sync', 'resync', 'resync_changed')
+# Continuous mode, briefly: two changes, a poll every half second.
+QUICK_CONTINUOUS = {'continuous_changes': 2, 'poll_interval': 0.5}
 
 
 @pytest.fixture
@@ -51,7 +53,9 @@ def test_harness_measures_a_tiny_fleet(live_server: Any, netbox_token: str) -> N
     """One NetBox serves floor and sync here, so the floor deletes what it wrote before the sync."""
     target = Target(live_server.url, netbox_token)
     lines: list[str] = []
-    result = measure_fleet(FLEETS['XS'], target, target, Knobs(batch_size=7), floor_clean_up=True, log=lines.append)
+    result = measure_fleet(
+        FLEETS['XS'], target, target, Knobs(batch_size=7), floor_clean_up=True, log=lines.append, **QUICK_CONTINUOUS
+    )
 
     for name in RUNS:
         assert_run_figures(result[name])
@@ -75,7 +79,8 @@ def test_harness_measures_a_tiny_fleet(live_server: Any, netbox_token: str) -> N
     assert 0 < ratios['resync_over_first'] and 0 < ratios['resync_changed_over_first']
     assert ratios['first_over_floor_netbox_cpu'] is None
     assert_targeted(result['targeted'])
-    assert len(lines) == 13 and lines[0].startswith('XS: 5 guests')
+    assert_continuous(result['continuous'])
+    assert len(lines) == 15 and lines[0].startswith('XS: 5 guests')
     assert netbox_token not in json.dumps(result) and netbox_token not in '\n'.join(lines)
 
 
@@ -83,13 +88,14 @@ def test_harness_measures_a_tiny_fleet(live_server: Any, netbox_token: str) -> N
 def test_harness_without_a_floor(live_server: Any, netbox_token: str) -> None:
     """``--no-floor``: the syncs are measured as usual; the floor and its ratios are null, not zero."""
     lines: list[str] = []
-    result = measure_fleet(FLEETS['XS'], None, Target(live_server.url, netbox_token), Knobs(), log=lines.append)
+    target = Target(live_server.url, netbox_token)
+    result = measure_fleet(FLEETS['XS'], None, target, Knobs(), log=lines.append, **QUICK_CONTINUOUS)
 
     assert result['floor'] is None and result['floor_matches_first'] is None
     assert result['ratios']['first_over_floor'] is None and result['ratios']['first_over_floor_netbox_cpu'] is None
     assert result['first_sync']['writes'] == result['objects'] > 0 and result['resync']['writes'] == 0
     assert 0 < result['ratios']['resync_over_first']
-    assert len(lines) == 12 and not any(line.strip().startswith('floor') for line in lines)
+    assert len(lines) == 14 and not any(line.strip().startswith('floor') for line in lines)
     assert evaluate_goals([result | {'fleet': {'name': 'M'}}])['first_over_floor_at_M']['met'] is None
 
 
@@ -103,6 +109,13 @@ def assert_targeted(targeted: list[dict[str, Any]]) -> None:
     assert writes['renamed'] == writes['migrated'] == writes['disk resized'] == writes['deleted'] == 1
     assert writes['NIC added'] >= 3  # the interface, its MAC, its address (and the primary MAC)
     assert writes['created'] >= 4  # the VM, an interface, a MAC, a disk...
+
+
+def assert_continuous(continuous: dict[str, Any]) -> None:
+    """A no-change poll is two requests per cluster; every change is found by the next poll and synced."""
+    assert continuous['poll_requests'] == 2 and 0 < continuous['poll_seconds'] < 5
+    assert continuous['changes'] == 2 and continuous['missed'] == 0
+    assert 0 < continuous['lag_seconds_median'] <= continuous['lag_seconds_max']
 
 
 def fleet_result(name: str, first: float, floor: float, resync: float, writes: int, peak: float) -> dict[str, Any]:

@@ -1,8 +1,11 @@
 """
 Full Update with real processes (NetBox runserver, `netbox rqworker`, proxbox-api, the simulator):
 the button path, the REST API path with its resumable event stream, preview then apply (and a
-stale preview), one sync per endpoint at a time (409 with the running run), and cancel.
+stale preview), one sync per endpoint at a time (409 with the running run), cancel, a targeted sync
+through the API and continuous mode following a change made in Proxmox.
 """
+
+import time
 
 import pytest
 
@@ -161,3 +164,44 @@ class TestLockAndCancel:
             live_stack.sim_control(SMALL, 'DELETE', '/faults')
         after = wait_finished(live_stack, start(live_stack, endpoints=[SMALL])['run']['id'])  # the lock is free
         assert after['status']['value'] == 'completed', after['error_summary']
+
+
+class TestTargetedAndContinuous:
+    """With the real processes: a targeted sync through the API writes one guest; continuous mode (an
+    endpoint with continuous_interval) finds a change made in Proxmox and syncs it alone, with no click."""
+
+    def test_targeted_then_continuous(self, live_stack):
+        endpoint = live_stack.info['endpoints'][SMALL]
+        assert wait_finished(live_stack, start(live_stack, endpoints=[SMALL])['run']['id'])['status']['value'] in (
+            'completed',
+            'partial',
+        )
+        first, second = guests(live_stack)[:2]
+        # A standalone node's cluster is named after the node: ask NetBox what it synced the endpoint as.
+        clusters = live_stack.api('GET', '/api/plugins/proxbox/clusters/', params={'endpoint_id': endpoint}).json()
+        (cluster,) = [item['name'] for item in clusters['results']]
+        live_stack.sim_control(SMALL, 'POST', f'/guests/{first["vmid"]}/rename', json={'name': 'targeted-by-test'})
+        live_stack.sim_control(SMALL, 'POST', f'/guests/{second["vmid"]}/rename', json={'name': 'not-this-time'})
+        body = {'scope': {'cluster': cluster, 'vmid': first['vmid']}}
+        run = wait_finished(live_stack, start(live_stack, **body)['run']['id'])
+        assert run['status']['value'] == 'completed' and run['kind']['value'] == 'targeted', run['error_summary']
+        assert run['counts']['virtualization.virtualmachine'].get('updated') == 1
+        assert netbox_count(live_stack, '/api/virtualization/virtual-machines/', name='targeted-by-test') == 1
+        assert netbox_count(live_stack, '/api/virtualization/virtual-machines/', name='not-this-time') == 0
+
+        path = f'/api/plugins/proxbox/endpoints/proxmox/{endpoint}/'
+        assert live_stack.api('PATCH', path, json={'continuous_interval': 10}).status_code == 200
+        try:
+            time.sleep(14)  # the baseline poll, then a quiet one
+            live_stack.sim_control(SMALL, 'POST', f'/guests/{first["vmid"]}/rename', json={'name': 'found-by-a-poll'})
+            deadline = time.monotonic() + 90
+            while netbox_count(live_stack, '/api/virtualization/virtual-machines/', name='found-by-a-poll') == 0:
+                assert time.monotonic() < deadline, 'continuous mode did not sync the renamed guest'
+                time.sleep(2)
+            runs = live_stack.api('GET', '/api/plugins/proxbox/sync-runs/', params={'kind': 'continuous'}).json()
+            assert runs['count'] >= 1
+            latest = runs['results'][0]
+            assert latest['scope']['cluster'] == cluster and first['vmid'] in latest['scope']['vmids']
+            assert second['vmid'] not in latest['scope']['vmids']  # renamed before the baseline: a Full Update's
+        finally:
+            live_stack.api('PATCH', path, json={'continuous_interval': None})

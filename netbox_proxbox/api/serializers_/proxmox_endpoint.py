@@ -48,6 +48,7 @@ class ProxmoxEndpointSerializer(WriteOnlySecretsSerializerMixin, PrimaryModelSer
             'tenant',
             'sync_interval',
             'sync_start',
+            'continuous_interval',
             'description',
             'owner',
             'comments',

@@ -1,0 +1,126 @@
+"""
+Continuous mode's ticks (`sync.continuous`): each tick schedules the next one interval later, polls
+proxbox-api (`/v1/poll`, answered here by an httpx mock of it) with the state the previous tick kept,
+and starts one targeted run (kind `continuous`, scope: the cluster and the changed guests). Nothing
+found is lost: guests stay pending while the endpoint is busy or the poll fails, and a failed run's
+guests are pending again. Re-arming (saving the endpoint) ends the old chain; an endpoint switched
+off, disabled or deleted ends it too. Jobs are enqueued on commit, which a TestCase never does.
+"""
+
+import json
+from unittest import mock
+
+import httpx
+
+from utilities.testing import TestCase
+
+from netbox_proxbox.models import SyncRun
+from netbox_proxbox.sync import continuous
+from netbox_proxbox.sync.client import ProxboxApi
+
+from .factories import make_endpoint, make_proxmox_cluster
+from .sync_helpers import clear_run_keys
+
+
+class FakeQueue:
+    def __init__(self):
+        self.now, self.later = [], []
+
+    def enqueue(self, func, *args, **kwargs):
+        self.now.append(args)
+
+    def enqueue_in(self, delay, func, *args, **kwargs):
+        self.later.append((delay.total_seconds(), args))
+
+
+class ContinuousTestCase(TestCase):
+    def setUp(self):
+        super().setUp()
+        self.addCleanup(clear_run_keys)
+        self.endpoint = make_endpoint('pve-a', continuous_interval=30)
+        make_proxmox_cluster('cl-a', endpoint=self.endpoint)
+        self.queue = FakeQueue()
+        self.polls = []  # the request bodies proxbox-api received
+        self.answers = []  # what it answers, one per poll
+        patches = (
+            mock.patch.object(continuous, '_queue', return_value=self.queue),
+            mock.patch.object(ProxboxApi, 'from_settings', side_effect=self.api),
+        )
+        for patch in patches:
+            patch.start()
+            self.addCleanup(patch.stop)
+        self.generation = continuous.arm(self.endpoint)
+
+    def api(self):
+        def handler(request):
+            self.polls.append(json.loads(request.content))
+            answer = self.answers.pop(0)
+            return answer if isinstance(answer, httpx.Response) else httpx.Response(200, json=answer)
+
+        return ProxboxApi('http://proxbox-api.test/', 'key', transport=httpx.MockTransport(handler))
+
+    def answer(self, *vmids, ok=True, state=None):
+        changes = [{'vmid': vmid, 'reasons': ['changed']} for vmid in vmids]
+        found = {'endpoint': 'pve-a', 'ok': ok, 'error': None if ok else 'connection failed', 'changes': changes}
+        found['state'] = state if state is not None else {'guests': {str(v): 'x' for v in vmids}, 'task_cursor': 1}
+        self.answers.append({'endpoints': [found]})
+
+    def test_a_tick_polls_and_syncs_the_changed_guests(self):
+        self.assertEqual(self.queue.now, [(self.endpoint.pk, self.generation)])
+        self.answer()  # the first poll: the baseline
+        self.assertIsNone(continuous.tick(self.endpoint.pk, self.generation))
+        self.assertEqual(self.queue.later, [(30.0, (self.endpoint.pk, self.generation))])
+        self.assertEqual(self.polls[0]['state'], {})
+        self.assertEqual(self.polls[0]['endpoints'][0]['name'], 'pve-a')
+        self.answer(101, 105, state={'guests': {'101': 'y'}, 'task_cursor': 9})
+        run = continuous.tick(self.endpoint.pk, self.generation)
+        self.assertEqual(self.polls[1]['state'], {'pve-a': {'guests': {}, 'task_cursor': 1}})
+        self.assertEqual((run.kind, run.trigger, run.scope), ('continuous', 'schedule', {'cluster': 'cl-a', 'vmids': [101, 105]}))
+        self.assertEqual(list(run.endpoints.all()), [self.endpoint])
+        state = continuous.poll_state(self.endpoint.pk)
+        self.assertEqual((state['run'], state['pending'], state['poll']['task_cursor']), (run.pk, [], 9))
+
+    def test_guests_wait_while_a_sync_runs_and_come_back_when_one_fails(self):
+        self.answer()
+        continuous.tick(self.endpoint.pk, self.generation)
+        self.answer(101)
+        first = continuous.tick(self.endpoint.pk, self.generation)
+        self.answer(102)  # the first run has not finished: 102 waits
+        self.assertIsNone(continuous.tick(self.endpoint.pk, self.generation))
+        self.assertEqual(continuous.poll_state(self.endpoint.pk)['pending'], [102])
+        SyncRun.objects.filter(pk=first.pk).update(status='failed')
+        self.answer()
+        retry = continuous.tick(self.endpoint.pk, self.generation)
+        self.assertEqual(retry.scope['vmids'], [101, 102])
+
+    def test_a_failed_poll_keeps_the_state_and_the_pending_guests(self):
+        self.answer()
+        continuous.tick(self.endpoint.pk, self.generation)
+        kept = continuous.poll_state(self.endpoint.pk)['poll']
+        self.answer(ok=False, state=kept)
+        self.assertIsNone(continuous.tick(self.endpoint.pk, self.generation))
+        state = continuous.poll_state(self.endpoint.pk)
+        self.assertEqual((state['poll'], state['error']), (kept, 'connection failed'))
+        self.answers.append(httpx.Response(503, json={'detail': 'down'}))
+        self.assertIsNone(continuous.tick(self.endpoint.pk, self.generation))
+        self.assertIn('503', continuous.poll_state(self.endpoint.pk)['error'])
+        self.assertFalse(SyncRun.objects.exists())
+
+    def test_re_arming_or_switching_off_ends_the_chain(self):
+        newer = continuous.arm(self.endpoint)
+        self.assertIsNone(continuous.tick(self.endpoint.pk, self.generation))  # the old chain stops
+        self.assertEqual((self.queue.later, self.polls), ([], []))
+        self.endpoint.continuous_interval = None
+        self.endpoint.save()
+        self.assertIsNone(continuous.tick(self.endpoint.pk, newer))
+        self.assertEqual((self.queue.later, self.polls), ([], []))
+
+    def test_an_endpoint_never_synced_waits_for_a_full_update(self):
+        other = make_endpoint('pve-new', continuous_interval=15)
+        generation = continuous.arm(other)
+        self.answer()
+        continuous.tick(other.pk, generation)
+        self.answer(101)
+        self.assertIsNone(continuous.tick(other.pk, generation))
+        self.assertEqual(continuous.poll_state(other.pk)['pending'], [])
+        self.assertFalse(SyncRun.objects.exists())
