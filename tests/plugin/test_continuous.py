@@ -75,7 +75,9 @@ class ContinuousTestCase(TestCase):
         self.answer(101, 105, state={'guests': {'101': 'y'}, 'task_cursor': 9})
         run = continuous.tick(self.endpoint.pk, self.generation)
         self.assertEqual(self.polls[1]['state'], {'pve-a': {'guests': {}, 'task_cursor': 1}})
-        self.assertEqual((run.kind, run.trigger, run.scope), ('continuous', 'schedule', {'cluster': 'cl-a', 'vmids': [101, 105]}))
+        self.assertEqual(
+            (run.kind, run.trigger, run.scope), ('continuous', 'schedule', {'cluster': 'cl-a', 'vmids': [101, 105]})
+        )
         self.assertEqual(list(run.endpoints.all()), [self.endpoint])
         state = continuous.poll_state(self.endpoint.pk)
         self.assertEqual((state['run'], state['pending'], state['poll']['task_cursor']), (run.pk, [], 9))
