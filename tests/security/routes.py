@@ -43,6 +43,7 @@ class Access:
 # The plugin's own views (not built on a NetBox generic view): URL name -> (access, methods).
 CUSTOM = {
     'sync_start': (Access.RUN_SYNC, ('post',)),
+    'sync_now': (Access.RUN_SYNC, ('post',)),
     'syncrun_cancel': (Access.RUN_SYNC, ('post',)),
     'syncrun_events': (Access.READ, ('get',)),
     'proxmoxendpoint_test': (Access.RUN_SYNC, ('post',)),
