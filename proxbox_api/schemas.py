@@ -132,12 +132,6 @@ class SyncScope(_Strict):
     def guests(self) -> frozenset[int]:
         return frozenset(self.vmids or ()) | (frozenset({self.vmid}) if self.vmid is not None else frozenset())
 
-    @property
-    def kind(self) -> Literal['cluster', 'node', 'guest']:
-        if self.guests:
-            return 'guest'
-        return 'node' if self.node is not None else 'cluster'
-
     def __str__(self) -> str:
         if self.guests:
             return f'guest {self.cluster}/{", ".join(str(vmid) for vmid in sorted(self.guests))}'

@@ -86,22 +86,27 @@ def print_now(line: str) -> None:
     print(line, flush=True)
 
 
+def _endpoint_specs(endpoints: Sequence[Endpoint]) -> list[dict[str, Any]]:
+    """The simulated endpoints as proxbox-api's EndpointSpecs."""
+    return [
+        {
+            'name': ep.cluster,
+            'host': ep.host,
+            'port': ep.port,
+            'token_id': ep.token_id,
+            'token_secret': ep.token_secret,
+            'ca_bundle': str(ep.cert_path),
+        }  # fmt: skip
+        for ep in endpoints
+    ]
+
+
 def _request(
     endpoints: Sequence[Endpoint], target: Target, knobs: Knobs, write_path: str = 'rest', **extra: Any
 ) -> dict[str, Any]:
     return {
         'netbox': {'url': target.url, 'token': target.token},
-        'endpoints': [
-            {
-                'name': ep.cluster,
-                'host': ep.host,
-                'port': ep.port,
-                'token_id': ep.token_id,
-                'token_secret': ep.token_secret,
-                'ca_bundle': str(ep.cert_path),
-            }  # fmt: skip
-            for ep in endpoints
-        ],
+        'endpoints': _endpoint_specs(endpoints),
         'options': knobs.sync_options(write_path),
         **extra,
     }
@@ -217,8 +222,8 @@ _CONTINUOUS_CHANGES = ('renamed', 'migrated', 'disk resized', 'created', 'delete
 
 
 def _poll(server: SimServer, state: dict[str, Any]) -> Any:
-    endpoints = _request(server.endpoints, Target('http://unused.invalid/', 'x'), Knobs())['endpoints']
-    result = asyncio.run(poll_endpoints(PollRequest.model_validate({'endpoints': endpoints, 'state': state})))
+    request = PollRequest.model_validate({'endpoints': _endpoint_specs(server.endpoints), 'state': state})
+    result = asyncio.run(poll_endpoints(request))
     for found in result.endpoints:
         if found.ok and found.state is not None:
             state[found.endpoint] = found.state.model_dump(mode='json')

@@ -102,16 +102,9 @@ class SyncRun(JobsMixin, NetBoxModel):
     @property
     def scope_display(self):
         """ "guest pve-a/100", "node pve-a/pve1", "cluster pve-a"; empty for a full sync."""
-        scope = self.scope or {}
-        if not scope.get('cluster'):
-            return ''
-        if scope.get('vmid') is not None:
-            return f'{_("guest")} {scope["cluster"]}/{scope["vmid"]}'
-        if scope.get('vmids'):
-            return f'{_("guests")} {scope["cluster"]}/{", ".join(str(vmid) for vmid in scope["vmids"])}'
-        if scope.get('node'):
-            return f'{_("node")} {scope["cluster"]}/{scope["node"]}'
-        return f'{_("cluster")} {scope["cluster"]}'
+        from ..sync.targets import describe
+
+        return describe(self.scope) if (self.scope or {}).get('cluster') else ''
 
     @property
     def is_finished(self):

@@ -42,8 +42,12 @@ def scope_of(obj):
 
 
 def describe(scope):
+    """A scope in words: "guest pve-a/100", "guests pve-a/100, 101", "node pve-a/pve1", "cluster pve-a"."""
     if scope.get('vmid') is not None:
         return _('guest {cluster}/{vmid}').format(**scope)
+    if scope.get('vmids'):
+        vmids = ', '.join(str(vmid) for vmid in scope['vmids'])
+        return _('guests {cluster}/{vmids}').format(cluster=scope['cluster'], vmids=vmids)
     if scope.get('node'):
         return _('node {cluster}/{node}').format(**scope)
     return _('cluster {cluster}').format(**scope)
