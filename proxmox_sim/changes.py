@@ -11,15 +11,17 @@ from typing import Any
 
 from .errors import SimError
 from .generator import allocate_address, make_backup, make_guest, make_task, new_mac
-from .model import Backup, Cluster, Guest, Nic, Snapshot
+from .model import Backup, Cluster, Guest, Nic, ReplicationJob, Snapshot
 
 __all__ = [
     'add_backup',
     'add_guest',
     'add_nic',
     'add_snapshot',
+    'fail_replication',
     'find_guest',
     'migrate_guest',
+    'now',
     'reconfigure_guest',
     'remove_backup',
     'remove_guest',
@@ -47,12 +49,12 @@ RECONFIGURABLE = frozenset(
 AGENT_STATES = ('none', 'down', 'ok')
 
 
-def _now(cluster: Cluster) -> int:
+def now(cluster: Cluster) -> int:
     return cluster.epoch + 60 * (cluster.revision + 1)
 
 
 def _record(cluster: Cluster, node: str, task_type: str, task_id: str) -> None:
-    cluster.tasks.append(make_task(cluster, node, task_type, task_id, _now(cluster), 'OK'))
+    cluster.tasks.append(make_task(cluster, node, task_type, task_id, now(cluster), 'OK'))
 
 
 def find_guest(cluster: Cluster, vmid: int) -> Guest:
@@ -197,7 +199,7 @@ def add_snapshot(cluster: Cluster, vmid: int, name: str, description: str = '', 
     if not name or name == 'current' or any(snap.name == name for snap in guest.snapshots):
         raise SimError(f"snapshot name '{name}' is invalid or already used", 409)
     parent = guest.snapshots[-1].name if guest.snapshots else None
-    snapshot = Snapshot(name, _now(cluster), description, vmstate and guest.kind == 'qemu', parent)
+    snapshot = Snapshot(name, now(cluster), description, vmstate and guest.kind == 'qemu', parent)
     guest.snapshots.append(snapshot)
     _record(cluster, guest.node, 'qmsnapshot' if guest.kind == 'qemu' else 'vzsnapshot', str(vmid))
     return snapshot
@@ -222,10 +224,19 @@ def add_backup(cluster: Cluster, rng: random.Random, vmid: int, storage: str | N
     storage = storage or candidates[-1]
     if storage not in candidates:
         raise SimError(f"storage '{storage}' does not exist or holds no backups", 404)
-    backup = make_backup(rng, cluster, guest, storage, _now(cluster))
+    backup = make_backup(rng, cluster, guest, storage, now(cluster))
     cluster.backups.append(backup)
     _record(cluster, guest.node, 'vzdump', str(vmid))
     return backup
+
+
+def fail_replication(cluster: Cluster, job_id: str, error: str) -> ReplicationJob:
+    for job in cluster.replication:
+        if job.id == job_id:
+            job.fail_count += 1
+            job.error = error
+            return job
+    raise SimError(f"replication job '{job_id}' does not exist", 404)
 
 
 def remove_backup(cluster: Cluster, volid: str) -> None:

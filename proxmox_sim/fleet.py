@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from . import changes
+from . import changes, notify
 from .dump import dump_cluster
 from .errors import SimError
 from .faults import FaultRule, FaultSet
@@ -139,8 +139,22 @@ class Fleet:
             changes.remove_snapshot(target, vmid, name)
 
     def add_backup(self, vmid: int, *, storage: str | None = None, cluster: str | None = None) -> Backup:
+        """A backup of the guest (a ``vzdump`` task), and the notification Proxmox sends when it ends."""
         with self._change(cluster) as target:
-            return changes.add_backup(target, self._rng(target), vmid, storage)
+            backup = changes.add_backup(target, self._rng(target), vmid, storage)
+            guest = target.guests[vmid]
+            row = (vmid, guest.name, guest.kind, backup.volid, backup.size)
+            event = notify.backup_event(guest.node, [row], backup.ctime, None)
+        target.notifications.emit(event)
+        return backup
+
+    def fail_replication(self, job_id: str, error: str, *, cluster: str | None = None) -> None:
+        """A storage replication job fails (its ``fail_count`` and ``error``), and Proxmox notifies it."""
+        with self._change(cluster) as target:
+            job = changes.fail_replication(target, job_id, error)
+            node = target.guests[job.guest].node
+            event = notify.replication_event(node, job.id, job.target, error, changes.now(target))
+        target.notifications.emit(event)
 
     def remove_backup(self, volid: str, *, cluster: str | None = None) -> None:
         with self._change(cluster) as target:

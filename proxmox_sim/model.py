@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from .notify import Notifications
 from .version import PveVersion
 
 __all__ = [
@@ -330,6 +331,7 @@ class Cluster:
     tokens: dict[str, TokenDef] = field(default_factory=dict)
     users: dict[str, str] = field(default_factory=dict)  # userid -> password
     macs: set[str] = field(default_factory=set)
+    notifications: Notifications = field(default_factory=Notifications, repr=False, compare=False)
     revision: int = 0
     epoch: int = 1767225600
 

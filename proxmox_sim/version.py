@@ -80,6 +80,11 @@ class PveVersion:
         return self.at_least(8, 1)
 
     @property
+    def has_webhook_target(self) -> bool:
+        """The ``webhook`` notification target exists from proxmox-notify 0.5 (PVE 8.3)."""
+        return self.at_least(8, 3)
+
+    @property
     def has_error_message(self) -> bool:
         """JSON error bodies carry ``message`` from libpve-http-server-perl 5.2.0 (PVE 8.4)."""
         return self.at_least(8, 4)

@@ -8,4 +8,4 @@ __all__ = ['ROUTER']
 
 ROUTER = Router()
 
-from . import cluster, guests, nodes  # noqa: E402, F401  (registers the routes)
+from . import cluster, guests, nodes, notifications  # noqa: E402, F401  (registers the routes)

@@ -34,6 +34,21 @@ def encode_json(value: Any) -> bytes:
     return json.dumps(value, separators=(',', ':'), ensure_ascii=False).encode()
 
 
+def parse_lists(request: Request) -> dict[str, list[str]]:
+    """Every value of each parameter (Proxmox's array parameters: repeated keys, or JSON arrays)."""
+    pairs = parse_qsl(request.query, keep_blank_values=True)
+    if request.body and request.headers.get('content-type', '').startswith('application/json'):
+        body = json.loads(request.body)
+        for key, value in body.items() if isinstance(body, dict) else ():
+            pairs.extend((key, str(item)) for item in (value if isinstance(value, list) else [value]))
+    elif request.body:
+        pairs.extend(parse_qsl(request.body.decode(), keep_blank_values=True))
+    lists: dict[str, list[str]] = {}
+    for key, value in pairs:
+        lists.setdefault(key, []).append(value)
+    return lists
+
+
 def parse_params(request: Request) -> dict[str, str]:
     params = dict(parse_qsl(request.query, keep_blank_values=True))
     if request.body:
@@ -104,7 +119,9 @@ class EndpointApp:
             cached = self._cache.get(key) if key else None
             if cached is not None:
                 return cached
-            ctx = Context(self.cluster, principal, request.method, path, args, parse_params(request))
+            ctx = Context(
+                self.cluster, principal, request.method, path, args, parse_params(request), parse_lists(request)
+            )
             result = handler(ctx)
             response = self.ok(result, request.accepts_gzip)
             if key:

@@ -133,6 +133,19 @@ def remove_backup(fleet: Fleet, cluster: str, body: Body, args: dict[str, str]) 
     fleet.remove_backup(str(body['volid']), cluster=cluster)
 
 
+@route('POST', '/replication/{id}/fail')
+def fail_replication(fleet: Fleet, cluster: str, body: Body, args: dict[str, str]) -> Any:
+    fleet.fail_replication(args['id'], str(body.get('error', 'command failed: no route to host')), cluster=cluster)
+
+
+@route('GET', '/notifications')
+def notification_deliveries(fleet: Fleet, cluster: str, body: Body, args: dict[str, str]) -> Any:  # noqa: ARG001
+    """The webhook deliveries made so far (after waiting for those under way): target, type, url, status."""
+    notifications = fleet.cluster(cluster).notifications
+    notifications.wait(float(body.get('wait', 10)))
+    return list(notifications.deliveries)
+
+
 @route('POST', '/nodes/{node}/offline')
 def node_offline(fleet: Fleet, cluster: str, body: Body, args: dict[str, str]) -> Any:  # noqa: ARG001
     fleet.node_offline(args['node'], cluster=cluster)

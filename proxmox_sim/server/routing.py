@@ -32,6 +32,7 @@ class Context:
     path: str
     args: dict[str, str]
     params: dict[str, str]
+    lists: dict[str, list[str]] = field(default_factory=dict)  # array parameters: every value
 
     def allowed(self, privilege: str) -> bool:
         return self.principal.allowed(privilege)
@@ -104,6 +105,9 @@ class Router:
 
     def post(self, template: str) -> Callable[[Handler], Handler]:
         return self._decorator('POST', template)
+
+    def delete(self, template: str) -> Callable[[Handler], Handler]:
+        return self._decorator('DELETE', template)
 
     def _decorator(self, method: str, template: str) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
