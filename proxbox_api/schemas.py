@@ -118,6 +118,12 @@ class SyncScope(_Strict):
     vmids: list[int] | None = Field(
         default=None, min_length=1, max_length=1000, description='Several guests (what continuous mode found changed)'
     )
+    families: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        description="A cluster scope's families alone (storage and backups after a backup's notification; "
+        'none: those of the run). Only with a cluster scope',
+    )
 
     @model_validator(mode='after')
     def _one_target(self) -> 'SyncScope':
@@ -126,6 +132,12 @@ class SyncScope(_Strict):
             raise ValueError(f'a scope is a cluster, a node or guests: give one of node, vmid, vmids, not both {given}')
         if self.vmids is not None and min(self.vmids) < 1:
             raise ValueError('vmids must be positive')
+        if self.families is not None:
+            if given:
+                raise ValueError(f'families narrow a cluster scope only, not one of {given[0]}')
+            unknown = sorted(set(self.families) - set(FAMILIES))
+            if unknown:
+                raise ValueError(f'unknown families {", ".join(unknown)}: choose among {", ".join(FAMILIES)}')
         return self
 
     @property
@@ -135,7 +147,9 @@ class SyncScope(_Strict):
     def __str__(self) -> str:
         if self.guests:
             return f'guest {self.cluster}/{", ".join(str(vmid) for vmid in sorted(self.guests))}'
-        return f'node {self.cluster}/{self.node}' if self.node is not None else f'cluster {self.cluster}'
+        if self.node is not None:
+            return f'node {self.cluster}/{self.node}'
+        return f'cluster {self.cluster}' + (f' ({", ".join(self.families)})' if self.families else '')
 
 
 class SyncRequest(_Strict):

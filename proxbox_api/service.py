@@ -100,6 +100,8 @@ class _Run:
         self.scope = _engine_scope(request)
         if self.scope is not None and not self.scope.whole:
             self.families &= SCOPED_FAMILIES
+        if request.scope is not None and request.scope.families:
+            self.families &= frozenset(request.scope.families)  # a cluster scope of some families
         self.run_id = request.run_id or uuid.uuid4().hex[:12]
         self.errors: list[str] = []
         self.warnings: list[str] = []

@@ -29,6 +29,12 @@ class ServiceSettings(BaseSettings):
     debug_errors: bool = Field(default=False, description='Put exception details in error bodies (debugging only)')
     max_concurrent_syncs: int = Field(default=4, ge=1, le=64, description='Syncs running at once in this process')
     log_buffer_lines: int = Field(default=2000, ge=10, le=100000, description='Recent log lines kept for /v1/logs')
+    notify_key: SecretStr | None = Field(
+        default=None,
+        description='Key Proxmox VE webhook notification targets send (X-API-Key) to POST /v1/notify; unset: '
+        'notifications are off. Only that route takes it, so a Proxmox cluster never holds the API key',
+    )
+    notification_buffer: int = Field(default=5000, ge=10, le=100000, description='Notifications kept for the plugin')
 
     @model_validator(mode='after')
     def _refuse_default_key(self) -> Self:
@@ -37,6 +43,12 @@ class ServiceSettings(BaseSettings):
             raise ValueError('PROXBOX_API_API_KEY must be set (the default key is for development only)')
         if len(key) < 16:
             raise ValueError('PROXBOX_API_API_KEY must be at least 16 characters')
+        if self.notify_key is not None:
+            notify = self.notify_key.get_secret_value()
+            if len(notify) < 16:
+                raise ValueError('PROXBOX_API_NOTIFY_KEY must be at least 16 characters')
+            if notify == key:
+                raise ValueError('PROXBOX_API_NOTIFY_KEY must differ from PROXBOX_API_API_KEY')
         return self
 
 

@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 
 from .. import __version__
 from ..events import Redactor
+from ..notifications import Inbox
 from ..settings import ServiceSettings, get_settings
 from .logs import LogBuffer, SecretFilter
 from .logs import router as logs_router
@@ -45,7 +46,10 @@ def _secret_values(body: Any) -> list[str]:
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    logs = LogBuffer(settings.log_buffer_lines, SecretFilter([settings.api_key.get_secret_value()]))
+    keys = [settings.api_key.get_secret_value()]
+    if settings.notify_key is not None:
+        keys.append(settings.notify_key.get_secret_value())
+    logs = LogBuffer(settings.log_buffer_lines, SecretFilter(keys))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -76,6 +80,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.state.metrics = Metrics()
     app.state.logs = logs
     app.state.sync_slots = asyncio.Semaphore(settings.max_concurrent_syncs)
+    app.state.inbox = Inbox(settings.notification_buffer)
     app.include_router(router)
     app.include_router(logs_router)
 
@@ -83,7 +88,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
         # Never echo the request body back: it holds tokens and passwords (a message quoting a bad
         # value is scrubbed of every credential the body holds).
-        redact = Redactor([settings.api_key.get_secret_value(), *_secret_values(exc.body)])
+        redact = Redactor([*keys, *_secret_values(exc.body)])
         errors = [
             {'loc': list(err.get('loc', ())), 'msg': err.get('msg'), 'type': err.get('type')} for err in exc.errors()
         ]
@@ -97,7 +102,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             logger.exception('unhandled error')
         if not settings.debug_errors:
             return JSONResponse(status_code=500, content={'detail': 'internal error in proxbox-api'})
-        redact = Redactor([settings.api_key.get_secret_value(), *secrets])
+        redact = Redactor([*keys, *secrets])
         return JSONResponse(status_code=500, content={'detail': redact(f'{type(exc).__name__}: {exc}')})
 
     return app

@@ -1,5 +1,7 @@
-"""Routes: health, metrics, sync (JSON), sync (Server-Sent Events), the Proxmox endpoint check and
-continuous mode's poll (``/v1/poll``: which guests changed since the caller's last poll).
+"""Routes: health, metrics, sync (JSON), sync (Server-Sent Events), the Proxmox endpoint check,
+continuous mode's poll (``/v1/poll``: which guests changed since the caller's last poll), and Proxmox
+VE's webhook notifications (``POST /v1/notify``, with the notify key) with their inbox
+(``GET /v1/notifications``, read by the plugin).
 
 The stream ends with ``run_finished``; a request with ``include_plan`` (or a dry run) also gets the
 plan as one last ``plan`` event (``{digest, operations, summary, warnings}``), after ``run_finished``.
@@ -11,24 +13,37 @@ from collections.abc import AsyncIterator
 from contextlib import AbstractContextManager
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import PlainTextResponse, StreamingResponse
 from prometheus_client import generate_latest
 
 from .. import __version__
 from ..events import Event, EventSink, Redactor
+from ..notifications import InboxPage, KeptNotification
 from ..polling import poll_endpoints
+from ..proxmox.notification import NotificationFormatError, parse_notification
 from ..schemas import PollRequest, PollResult, SyncRequest, SyncResult
 from ..service import StalePlanError, run_sync
 from ..settings import ServiceSettings
 from .endpoint_check import EndpointCheckRequest, EndpointCheckResult, check_endpoints
-from .security import require_api_key, settings_dep
+from .security import require_api_key, require_notify_key, settings_dep
 
 __all__ = ['router']
 
 logger = logging.getLogger('proxbox_api')
 router = APIRouter()
 Authorized = Depends(require_api_key)
+# The body of POST /v1/notify (see proxbox_api.proxmox.notification.NOTIFICATION_BODY), for the OpenAPI document.
+_NOTIFICATION_SCHEMA = {
+    'type': 'object',
+    'properties': {
+        'severity': {'type': 'string'},
+        'timestamp': {'type': 'integer'},
+        'title': {'type': 'string'},
+        'message': {'type': 'string'},
+        'fields': {'type': 'object', 'description': 'type, hostname, job-id'},
+    },
+}
 
 
 def _secrets(request: SyncRequest, settings: ServiceSettings) -> list[str]:
@@ -141,3 +156,46 @@ async def poll(request: Request, body: PollRequest) -> PollResult:
     """Two Proxmox requests per endpoint: the guests that changed since the state sent, and the new state."""
     with _hiding(request, [secret for spec in body.endpoints for secret in spec.secrets()]):
         return await poll_endpoints(body)
+
+
+@router.post(
+    '/v1/notify',
+    dependencies=[Depends(require_notify_key)],
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=KeptNotification,
+    openapi_extra={
+        'requestBody': {
+            'required': True,
+            'description': 'The webhook body Proxbox documents (Proxmox renders it from the event)',
+            'content': {'application/json': {'schema': _NOTIFICATION_SCHEMA}},
+        }
+    },
+)
+async def notify(request: Request) -> KeptNotification:
+    """A Proxmox VE webhook notification: kept for the plugin, which syncs the guests (or node) it names."""
+    try:
+        body = await request.json()
+    except ValueError:
+        raise HTTPException(
+            status_code=status.HTTP_400_BAD_REQUEST,
+            detail='The body must be JSON: configure the webhook body Proxbox documents.',
+        ) from None
+    try:
+        event = parse_notification(body)
+    except NotificationFormatError as exc:
+        raise HTTPException(status_code=status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
+    kept: KeptNotification = request.app.state.inbox.add(event)
+    logger.info('notification %d: %s from %s, guests %s', kept.seq, kept.type, kept.hostname or '-', kept.vmids or '-')
+    return kept
+
+
+@router.get('/v1/notifications', dependencies=[Authorized], response_model=InboxPage)
+async def notifications(
+    request: Request,
+    after: Annotated[int, Query(ge=0, description='The `next` of the previous page (0: from the oldest kept)')] = 0,
+    instance: Annotated[str | None, Query(max_length=64, description='The `instance` that `after` counts in')] = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+) -> InboxPage:
+    """The notifications received after ``after``, oldest first."""
+    page: InboxPage = request.app.state.inbox.page(after, instance, limit)
+    return page

@@ -178,6 +178,14 @@ async def read_cluster(client: ProxmoxClient, options: ReadOptions | None = None
         cluster_status = early
     else:
         cluster_status = as_list(await ctx.optional('cluster/status', client.get('/cluster/status'), []))
+    if scope is not None and 'cluster/status' in ctx.incomplete:
+        # Nameless: it may be the scope's cluster or not; nothing more is read (the caller says why).
+        return ProxmoxSnapshot(
+            endpoint=client.endpoint.name,
+            version=as_str(version.get('version')) or 'unknown',
+            release=as_str(version.get('release')) or 'unknown',
+            incomplete_scopes=ctx.scopes(),
+        )
     if scope is not None and _scope_name(cluster_status, resources) != scope.cluster:
         return _out_of_scope(client, cluster_status, version)
     if scope is not None and not scope.whole:

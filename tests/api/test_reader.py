@@ -16,6 +16,7 @@ from proxbox_api.proxmox import (
     ProxmoxServerError,
     ProxmoxSnapshot,
     ReadOptions,
+    ReadScope,
     read_cluster,
 )
 
@@ -178,6 +179,16 @@ class TestVersionsAndFailures:
         snap = await read(FakeProxmox(routes))
         assert 'Permission check failed' in scopes(snap)[scope]
         assert len(snap.guests) == 6
+
+    async def test_scoped_read_of_a_nameless_cluster_stops(self) -> None:
+        """/cluster/status unreadable: a scoped read cannot tell whether this is the scope's cluster, so it
+        says so (not 'another cluster') and reads no guest."""
+        routes = lab()
+        routes['/cluster/status'] = error(403, 'Permission check failed (/, Sys.Audit)')
+        scope = ReadScope(cluster='lab', guests=frozenset({100}))
+        snap = await read(FakeProxmox(routes), ReadOptions(scope=scope))
+        assert not snap.out_of_scope and snap.guests == () and snap.cluster_name is None
+        assert 'Permission check failed' in scopes(snap)['cluster/status']
 
     async def test_ha_falls_back_to_resources(self) -> None:
         routes = lab()

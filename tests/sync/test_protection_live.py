@@ -4,7 +4,8 @@ sync creates exactly the storages, backups (directory and PBS), snapshots, backu
 jobs and tasks (inside the window, by UPID) the fleet holds, and the HA state on the VMs, each
 family as its own stage with progress and counts; a second sync writes nothing with every stage
 on; a snapshot added and a backup deleted in Proxmox produce exactly their change; field
-ownership modes (proxmox, netbox, if-empty) and pins decide what a sync may overwrite. One fleet and
+a cluster scope of some families writes those alone; field ownership modes (proxmox, netbox,
+if-empty) and pins decide what a sync may overwrite. One fleet and
 one NetBox go through every step, to keep the live suite short.
 """
 
@@ -154,7 +155,31 @@ def test_stages_then_nothing_then_exactly_the_changes_then_ownership(run: Syncer
     assert VMSnapshot.objects.get(name='before-change').virtual_machine == vm(snapshot_guest)
     assert not VMBackup.objects.filter(volume_id=gone).exists()
     assert VMBackup.objects.count() == len(world['backups']) - 1
+    check_family_scopes(run, world)
     check_ownership(run, world)
+
+
+def check_family_scopes(run: Syncer, world: dict[str, Any]) -> None:
+    """A cluster scope narrowed to some families (what a backup's or a replication's notification syncs)
+    writes those families alone: the new backup, then the failed replication; a renamed guest waits."""
+    cluster, (guest, *_) = world['name'], world['guests']
+    run.fleet.rename_guest(guest['vmid'], 'waits-for-its-own-sync')
+    backup = run.fleet.add_backup(guest['vmid'])
+    result = run(options=OPTIONS, scope={'cluster': cluster, 'families': ['storage', 'backups']})
+    assert result.status == 'completed', result.errors
+    kinds = {op.kind for op in result.plan.operations if op.action != 'keep'}
+    assert 'netbox_proxbox.vmbackup' in kinds <= {'netbox_proxbox.vmbackup', 'netbox_proxbox.proxmoxstorage'}
+    assert VMBackup.objects.get(volume_id=backup.volid).virtual_machine == vm(guest['vmid'])
+    assert vm(guest['vmid']).name != 'waits-for-its-own-sync'
+    (job,) = world['replication']
+    run.fleet.fail_replication(job['id'], 'command failed: no route to host')
+    result = run(options=OPTIONS, scope={'cluster': cluster, 'families': ['replications']})
+    assert [(op.kind, op.action) for op in result.plan.operations if op.action != 'keep'] == [
+        ('netbox_proxbox.replication', 'update')
+    ]
+    assert Replication.objects.get().error == 'command failed: no route to host'
+    assert run(options=OPTIONS).status == 'completed'  # the rename, the backup's task
+    assert vm(guest['vmid']).name == 'waits-for-its-own-sync'
 
 
 def check_ownership(run: Syncer, world: dict[str, Any]) -> None:

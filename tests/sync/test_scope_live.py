@@ -128,3 +128,8 @@ def test_a_scope_is_one_target() -> None:
     with pytest.raises(ValidationError, match='not both'):
         SyncScope(cluster='c', node='n', vmid=100)
     assert str(SyncScope(cluster='c', vmid=100)) == 'guest c/100'
+    assert str(SyncScope(cluster='c', families=['storage', 'backups'])) == 'cluster c (storage, backups)'
+    with pytest.raises(ValidationError, match='families narrow a cluster scope only'):
+        SyncScope(cluster='c', vmid=100, families=['backups'])
+    with pytest.raises(ValidationError, match='unknown families backup:'):
+        SyncScope(cluster='c', families=['backup'])
