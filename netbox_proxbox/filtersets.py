@@ -87,6 +87,7 @@ class ProxmoxEndpointFilterSet(TenancyFilterSet, PrimaryModelFilterSet):
             'enabled',
             'sync_interval',
             'continuous_interval',
+            'follow_notifications',
             'sync_start',
             'description',
         )

@@ -154,7 +154,7 @@ class ProxboxScheduledSyncJob(ProxboxSyncJob):
             self.logger.info('The endpoint is gone, disabled or rescheduled: this schedule ends here.')
             self.job.interval = None  # NetBox reschedules only jobs with an interval
             return
-        if endpoint.continuous_interval:
+        if endpoint.continuous_interval or endpoint.follow_notifications:
             continuous.arm(endpoint)  # in case its chain of polls was lost (Redis flushed)
         try:
             run = create_run(None, [endpoint], trigger=SyncTriggerChoices.SCHEDULE, job=self.job)

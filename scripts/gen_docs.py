@@ -18,6 +18,7 @@ import os
 import pprint
 import re
 import sys
+import typing
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -165,6 +166,9 @@ def model_fields(label: str) -> str:
 
 # -- proxbox-api settings -----------------------------------------------------------------------
 def _annotation(annotation: Any) -> str:
+    kinds = [kind for kind in typing.get_args(annotation) if kind is not type(None)]
+    if kinds and len(kinds) < len(typing.get_args(annotation)):  # X | None
+        return f'{_annotation(kinds[0])}, optional'
     name = getattr(annotation, '__name__', str(annotation))
     return {'SecretStr': 'secret text', 'str': 'text', 'int': 'integer', 'bool': 'boolean'}.get(name, name)
 
@@ -192,6 +196,7 @@ def service_settings() -> str:
         shown = default.get_secret_value() if isinstance(default, SecretStr) else default
         if isinstance(shown, bool):
             shown = str(shown).lower()
+        shown = 'unset' if shown is None else shown
         rows.append(
             [
                 f'`{prefix}{name.upper()}`',
@@ -345,7 +350,10 @@ def _limits(schema: dict[str, Any]) -> str:
 
 def _operation(path: str, method: str, operation: dict[str, Any]) -> list[str]:
     lines = [f'### `{method.upper()} {path}`', '']
-    auth = 'API key (`X-API-Key` header)' if operation.get('security') else 'none'
+    schemes = {name for requirement in operation.get('security', ()) for name in requirement}
+    auth = 'API key (`X-API-Key` header)' if schemes else 'none'
+    if schemes == {'NotifyKey'}:
+        auth = 'the notify key (`X-API-Key` header, `PROXBOX_API_NOTIFY_KEY`)'
     lines.append(f'{operation.get("summary", "")}. Authentication: {auth}.')
     body = operation.get('requestBody', {}).get('content', {})
     for media, content in body.items():

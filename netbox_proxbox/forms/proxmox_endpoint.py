@@ -38,7 +38,7 @@ class ProxmoxEndpointForm(WriteOnlySecretsFormMixin, PrimaryModelForm):
         FieldSet('verify_ssl', 'ca_certificate', 'timeout', name=_('Connection')),
         FieldSet('site', 'tenant', name=_('Assignment')),
         FieldSet('sync_interval', 'sync_start', name=_('Scheduled Full Update')),
-        FieldSet('continuous_interval', name=_('Continuous mode')),
+        FieldSet('continuous_interval', 'follow_notifications', name=_('Continuous mode')),
     )
 
     class Meta:
@@ -60,6 +60,7 @@ class ProxmoxEndpointForm(WriteOnlySecretsFormMixin, PrimaryModelForm):
             'sync_interval',
             'sync_start',
             'continuous_interval',
+            'follow_notifications',
             'description',
             'owner',
             'comments',
@@ -123,6 +124,7 @@ class ProxmoxEndpointImportForm(OmittedBooleansMixin, PrimaryModelImportForm):
             'sync_interval',
             'sync_start',
             'continuous_interval',
+            'follow_notifications',
             'description',
             'owner',
             'comments',
@@ -160,11 +162,14 @@ class ProxmoxEndpointBulkEditForm(PrimaryModelBulkEditForm):
     continuous_interval = forms.IntegerField(
         label=_('Continuous mode (seconds)'), required=False, min_value=10, max_value=3600
     )
+    follow_notifications = forms.NullBooleanField(
+        label=_('Follow notifications'), required=False, widget=forms.Select(choices=BOOLEAN_WITH_BLANK_CHOICES)
+    )
 
     fieldsets = (
         FieldSet('port', 'enabled', 'verify_ssl', 'timeout', 'description', name=_('Endpoint')),
         FieldSet('site', 'tenant', name=_('Assignment')),
         FieldSet('sync_interval', name=_('Scheduled Full Update')),
-        FieldSet('continuous_interval', name=_('Continuous mode')),
+        FieldSet('continuous_interval', 'follow_notifications', name=_('Continuous mode')),
     )
     nullable_fields = ('site', 'tenant', 'description', 'comments', 'sync_interval', 'continuous_interval')

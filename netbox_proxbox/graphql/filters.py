@@ -53,6 +53,7 @@ class ProxmoxEndpointFilter(TenancyFilterMixin, PrimaryModelFilter):
     site_id: ID | None = strawberry_django.filter_field()
     sync_interval: IntegerFilter | None = strawberry_django.filter_field()
     continuous_interval: IntegerFilter | None = strawberry_django.filter_field()
+    follow_notifications: FilterLookup[bool] | None = strawberry_django.filter_field()
     sync_start: DatetimeFilterLookup | None = strawberry_django.filter_field()
 
 

@@ -129,6 +129,14 @@ class ProxmoxEndpoint(WriteOnlySecretsMixin, JobsMixin, PrimaryModel):
             'synced at once (a targeted sync). Empty: off'
         ),
     )
+    follow_notifications = models.BooleanField(
+        verbose_name=_('follow notifications'),
+        default=False,
+        help_text=_(
+            "Sync the guests named by this cluster's Proxmox VE notifications (backup, replication, fencing) "
+            'within seconds; needs a webhook notification target pointing at proxbox-api'
+        ),
+    )
     sync_start = models.DateTimeField(
         verbose_name=_('first scheduled sync'),
         blank=True,

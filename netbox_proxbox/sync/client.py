@@ -10,7 +10,7 @@ the run.
 import json
 import socket
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 import httpx
 from django.conf import settings
@@ -147,6 +147,11 @@ class ProxboxApi:
     def poll(self, specs, state):
         """Continuous mode's look at each endpoint: {endpoints: [{endpoint, ok, error, changes, state, ...}]}."""
         return self.request('POST', 'v1/poll', {'endpoints': specs, 'state': state})
+
+    def notifications(self, after, instance):
+        """Proxmox notifications received after `after`: {instance, next, lost, items: [{type, hostname, vmids}]}."""
+        query = urlencode({'after': after, **({'instance': instance} if instance else {})})
+        return self.request('GET', f'v1/notifications?{query}')
 
     def open_sync_stream(self, payload):
         """Start a sync; returns (client, SyncStream). The caller closes the client."""

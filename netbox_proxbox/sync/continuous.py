@@ -13,10 +13,18 @@ that failed or was cancelled are pending again. The poll state lives in Redis, p
 the endpoint re-arms the chain (a generation number ends the old one), as does each scheduled Full
 Update; what the poll cannot see (a NIC changed with no task, guest agent addresses) waits for the
 scheduled Full Update.
+
+An endpoint that follows notifications (`follow_notifications`) ticks every `NOTIFICATION_TICK`
+seconds (or its interval, if shorter) and each tick also reads proxbox-api's notification inbox
+(`/v1/notifications`, no Proxmox request): Proxmox VE's webhook events from this cluster's nodes
+name guests (a backup's, a replication job's), which join the pending ones, or only a node (a
+fencing, a backup whose guests the message does not list), which is then synced as a node scope.
+The Proxmox poll still runs every `continuous_interval` when one is set.
 """
 
 import json
 import logging
+import time
 from datetime import timedelta
 
 import django_rq
@@ -35,6 +43,13 @@ __all__ = ('arm', 'poll_state', 'tick')
 logger = logging.getLogger('netbox_proxbox.continuous')
 # Poll state is dropped if no tick touched it for this long (the chain is gone).
 STATE_TTL = 7 * 24 * 3600
+# Seconds between looks at proxbox-api's notification inbox (one loopback request, no Proxmox request).
+NOTIFICATION_TICK = 5
+# Notification types that sync their node when they name no guest (the others sync nothing).
+NODE_EVENTS = frozenset({'fencing', 'vzdump', 'replication'})
+# What an event changed besides its guests: these families of its cluster are synced after them (a
+# cluster scope narrowed to them: a guest scope leaves storage, backups and jobs to the cluster's).
+EVENT_FAMILIES = {'vzdump': ('storage', 'backups'), 'replication': ('replications',)}
 
 
 def _key(endpoint_pk, part):
@@ -50,7 +65,12 @@ def _queue():
 def poll_state(endpoint_pk):
     """What the endpoint's last tick left: {poll, pending, run, last_poll, error}."""
     raw = redis().get(_key(endpoint_pk, 'state'))
-    return json.loads(raw) if raw else {'poll': None, 'pending': [], 'run': None, 'last_poll': None, 'error': None}
+    state = json.loads(raw) if raw else {}
+    defaults = {
+        'poll': None, 'pending': [], 'pending_nodes': [], 'pending_families': [], 'run': None, 'last_poll': None,
+        'error': None,
+    }  # fmt: skip
+    return {**defaults, 'polled_at': 0, 'inbox': None, **state}
 
 
 def _save(endpoint_pk, state):
@@ -60,9 +80,15 @@ def _save(endpoint_pk, state):
 def arm(endpoint):
     """Start (or restart, or end) the endpoint's chain of ticks after it was saved. Returns the generation."""
     generation = redis().incr(_key(endpoint.pk, 'generation'))
-    if endpoint.enabled and endpoint.continuous_interval:
+    if endpoint.enabled and _period(endpoint):
         _queue().enqueue(tick, endpoint.pk, generation, job_timeout=600)
     return generation
+
+
+def _period(endpoint):
+    """Seconds between the endpoint's ticks; None: neither continuous mode nor notifications are on."""
+    periods = [endpoint.continuous_interval, NOTIFICATION_TICK if endpoint.follow_notifications else None]
+    return min((period for period in periods if period), default=None)
 
 
 def _live(endpoint_pk, generation):
@@ -75,24 +101,29 @@ def tick(endpoint_pk, generation):
     from ..models import ProxmoxEndpoint
 
     endpoint = ProxmoxEndpoint.objects.filter(pk=endpoint_pk).first()
-    if (
-        endpoint is None
-        or not endpoint.enabled
-        or not endpoint.continuous_interval
-        or not _live(endpoint_pk, generation)
-    ):
+    period = _period(endpoint) if endpoint is not None else None
+    if endpoint is None or not endpoint.enabled or not period or not _live(endpoint_pk, generation):
         return None  # the chain ends: the endpoint is gone, off, or re-armed (a newer chain runs)
-    _queue().enqueue_in(timedelta(seconds=endpoint.continuous_interval), tick, endpoint_pk, generation, job_timeout=600)
+    _queue().enqueue_in(timedelta(seconds=period), tick, endpoint_pk, generation, job_timeout=600)
     state = poll_state(endpoint_pk)
-    _poll(endpoint, state)
+    if endpoint.continuous_interval and (period == endpoint.continuous_interval or _due(endpoint, state)):
+        _poll(endpoint, state)
+    if endpoint.follow_notifications:
+        _notified(endpoint, state)
     run = _sync(endpoint, state)
     _save(endpoint_pk, state)
     return run
 
 
+def _due(endpoint, state):
+    """Ticks come every NOTIFICATION_TICK: a poll is due once (nearly) its interval has passed."""
+    return time.time() - state['polled_at'] >= endpoint.continuous_interval - 1
+
+
 def _poll(endpoint, state):
     """Ask proxbox-api what changed; the guests it names join `pending` (the state moves on only on success)."""
     spec = endpoint_spec(endpoint)
+    state['polled_at'] = time.time()
     try:
         answer = ProxboxApi.from_settings().poll([spec], {spec['name']: state['poll']} if state['poll'] else {})
     except SyncProblem as problem:
@@ -111,21 +142,37 @@ def _poll(endpoint, state):
 
 
 def _sync(endpoint, state):
-    """Start a targeted sync of the pending guests, unless one of this endpoint's syncs still runs."""
-    from ..models import ProxmoxCluster, SyncRun
+    """Start a targeted sync of the pending guests (else a pending node, else the pending families of the
+    cluster), unless one of this endpoint's syncs still runs."""
+    from ..models import ProxboxPluginSettings, ProxmoxCluster, SyncRun
 
     if state['run'] is not None:
         previous = SyncRun.objects.filter(pk=state['run']).first()
         if previous is not None and not previous.is_finished:
             return None  # its guests are being synced; the pending ones wait for the next tick
         if previous is not None and previous.status in (SyncStatusChoices.FAILED, SyncStatusChoices.CANCELLED):
-            state['pending'] = sorted(set(state['pending']) | set((previous.scope or {}).get('vmids') or []))
+            scope = previous.scope or {}
+            state['pending'] = sorted(set(state['pending']) | set(scope.get('vmids') or []))
+            state['pending_nodes'] = sorted(
+                set(state['pending_nodes']) | ({scope['node']} if scope.get('node') else set())
+            )
+            state['pending_families'] = sorted(set(state['pending_families']) | set(scope.get('families') or []))
         state['run'] = None
     cluster = ProxmoxCluster.objects.filter(endpoint=endpoint).first()
-    if not state['pending'] or cluster is None:
-        state['pending'] = [] if cluster is None else state['pending']  # never synced: a Full Update comes first
+    if cluster is None:  # never synced: a Full Update comes first
+        state['pending'], state['pending_nodes'], state['pending_families'] = [], [], []
         return None
-    scope = {'cluster': cluster.name, 'vmids': state['pending']}
+    if state['pending_families']:  # only those switched on (Proxbox settings) are synced
+        enabled = set(ProxboxPluginSettings.current().enabled_families())
+        state['pending_families'] = [family for family in state['pending_families'] if family in enabled]
+    if state['pending']:
+        scope = {'cluster': cluster.name, 'vmids': state['pending']}
+    elif state['pending_nodes']:
+        scope = {'cluster': cluster.name, 'node': state['pending_nodes'][0]}
+    elif state['pending_families']:
+        scope = {'cluster': cluster.name, 'families': state['pending_families']}
+    else:
+        return None
     try:
         run = start_sync(
             None, [endpoint], trigger=SyncTriggerChoices.SCHEDULE, scope=scope, kind=SyncKindChoices.CONTINUOUS
@@ -133,5 +180,38 @@ def _sync(endpoint, state):
     except SyncRefused as exc:  # busy: a Full Update (or another sync) of the endpoint runs; try next tick
         logger.info('continuous mode of %s waits: %s', endpoint, exc)
         return None
-    state['run'], state['pending'] = run.pk, []
+    state['run'] = run.pk
+    if 'vmids' in scope:
+        state['pending'] = []
+    elif 'node' in scope:
+        state['pending_nodes'] = state['pending_nodes'][1:]
+    else:
+        state['pending_families'] = []
     return run
+
+
+def _notified(endpoint, state):
+    """The guests, or else the nodes, named by notifications from the endpoint's nodes join the pending ones."""
+    from ..models import ProxmoxNode
+
+    inbox = state['inbox'] or {}
+    try:
+        page = ProxboxApi.from_settings().notifications(inbox.get('next', 0), inbox.get('instance'))
+    except SyncProblem as problem:
+        state['error'] = f'notifications: {problem}'
+        logger.warning('notifications of %s: %s', endpoint, problem)
+        return
+    if page['lost'] and inbox:
+        logger.warning('notifications of %s: some were dropped before they were read; the poll or the next Full '
+                       'Update catches up', endpoint)  # fmt: skip
+    state['inbox'] = {'instance': page['instance'], 'next': page['next']}
+    if (state['error'] or '').startswith('notifications:'):
+        state['error'] = None
+    nodes = set(ProxmoxNode.objects.filter(cluster__endpoint=endpoint).values_list('name', flat=True))
+    mine = [item for item in page['items'] if (item.get('hostname') or '').split('.')[0] in nodes]
+    vmids = {vmid for item in mine for vmid in item['vmids']}
+    named = {item['hostname'].split('.')[0] for item in mine if not item['vmids'] and item['type'] in NODE_EVENTS}
+    families = {family for item in mine for family in EVENT_FAMILIES.get(item['type'], ())}
+    state['pending'] = sorted(set(state['pending']) | vmids)
+    state['pending_nodes'] = sorted(set(state['pending_nodes']) | named)
+    state['pending_families'] = sorted(set(state['pending_families']) | families)

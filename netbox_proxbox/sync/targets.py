@@ -50,4 +50,7 @@ def describe(scope):
         return _('guests {cluster}/{vmids}').format(cluster=scope['cluster'], vmids=vmids)
     if scope.get('node'):
         return _('node {cluster}/{node}').format(**scope)
+    if scope.get('families'):
+        families = ', '.join(scope['families'])
+        return _('cluster {cluster} ({families})').format(cluster=scope['cluster'], families=families)
     return _('cluster {cluster}').format(**scope)

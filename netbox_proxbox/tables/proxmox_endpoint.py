@@ -22,6 +22,7 @@ class ProxmoxEndpointTable(TenancyColumnsMixin, PrimaryModelTable):
     site = tables.Column(verbose_name=_('Site'), linkify=True)
     sync_interval = tables.Column(verbose_name=_('Sync interval (min)'))
     continuous_interval = tables.Column(verbose_name=_('Continuous (s)'))
+    follow_notifications = columns.BooleanColumn(verbose_name=_('Notifications'))
     tags = columns.TagColumn(url_name='plugins:netbox_proxbox:proxmoxendpoint_list')
 
     class Meta(PrimaryModelTable.Meta):
@@ -43,6 +44,7 @@ class ProxmoxEndpointTable(TenancyColumnsMixin, PrimaryModelTable):
             'tenant_group',
             'sync_interval',
             'continuous_interval',
+            'follow_notifications',
             'sync_start',
             'description',
             'comments',

@@ -329,21 +329,25 @@ class PluginSettingsPolicyPanel(panels.ObjectAttributesPanel):
 
 
 class EndpointSchedulePanel(panels.ObjectPanel):
-    """An endpoint's scheduled Full Update: interval, the next scheduled job, and the last run."""
+    """An endpoint's scheduled Full Update (interval, next job, last run) and continuous mode (interval,
+    notifications, what the last tick found)."""
 
     template_name = 'netbox_proxbox/panels/endpoint_schedule.html'
-    title = _('Scheduled Full Update')
+    title = _('Schedule and continuous mode')
 
     def get_context(self, context):
+        from ..sync import continuous
         from ..sync.schedule import scheduled_job
 
         ctx = super().get_context(context)
         endpoint = ctx['object']
+        following = endpoint.continuous_interval or endpoint.follow_notifications
         return {
             **ctx,
             'interval_text': interval_text(endpoint.sync_interval),
             'next_job': scheduled_job(endpoint) if endpoint.sync_interval else None,
             'last_run': endpoint.sync_runs.defer('plan', 'events').first(),
+            'continuous': continuous.poll_state(endpoint.pk) if following else None,
         }
 
 

@@ -115,6 +115,8 @@ class FaultCase:
         self.expected: Inventory = {}
         self.expected_values: dict[str, Any] = {}
         self.creates: dict[str, set[str]] = {}
+        # A targeted run's scope for the runs under fault (continuous mode's: guests by VMID); None: full runs.
+        self.scope: Callable[[], dict[str, Any]] | None = None
 
     def baseline(self) -> SyncResult:
         result = self.sync()
@@ -129,6 +131,8 @@ class FaultCase:
         """Run with the fault in place; nothing may be lost, duplicated or deleted. `creates`: Proxmox
         gained objects, and the run's plan (from fault-free Proxmox reads) says which (`expect_creates`)."""
         self.ledger.fault(self.name, count)
+        if self.scope is not None:
+            overrides.setdefault('scope', self.scope())
         result = self.sync(**overrides)
         if creates:
             self.expect_creates(result)

@@ -27,6 +27,8 @@ import redis
 __all__ = ('API_KEY', 'LiveStack', 'alive', 'descendants', 'free_port')
 
 API_KEY = 'live-stack-proxbox-api-key-0123456789'
+# The key the simulators' webhook notification targets send to proxbox-api's POST /v1/notify.
+NOTIFY_KEY = 'live-stack-notify-key-0123456789'
 BOOTSTRAP = Path(__file__).with_name('stack_bootstrap.py')
 TEMPLATE_DB = 'proxbox_tmpl_nb473'
 # Redis database pairs (tasks, caching) a stack may claim; 0/1 are NetBox's defaults.
@@ -118,7 +120,8 @@ class LiveStack:
         for fleet, args in self.fleets.items():
             self._spawn(f'sim-{fleet}', [sys.executable, '-m', 'proxmox_sim', '--quiet', *args,
                                          '--write-endpoints', str(self.workdir / f'sim-{fleet}.json')])  # fmt: skip
-        self._spawn('proxbox-api', ['proxbox-api'], PROXBOX_API_API_KEY=API_KEY, PROXBOX_API_PORT=str(self.api_port))
+        self._spawn('proxbox-api', ['proxbox-api'], PROXBOX_API_API_KEY=API_KEY, PROXBOX_API_NOTIFY_KEY=NOTIFY_KEY,
+                    PROXBOX_API_PORT=str(self.api_port))  # fmt: skip
         self._clone_database()
         self._spawn('netbox', ['netbox', 'runserver', f'127.0.0.1:{self.port}', '--insecure', '--noreload'])
         self._spawn('rqworker', ['netbox', 'rqworker', 'high', 'default', 'low'])
@@ -320,10 +323,17 @@ class LiveStack:
 
     def sim_control(self, name: str, method: str, path: str, **kwargs: Any) -> Any:
         """Call the simulator's control API (/_sim) on the port of one cluster (its changes go there)."""
+        return self._sim_call(name, method, f'/_sim{path}', **kwargs)
+
+    def pve(self, name: str, method: str, path: str, **kwargs: Any) -> Any:
+        """Call the simulated Proxmox VE API (/api2/json) of one cluster, with its token."""
+        return self._sim_call(name, method, f'/api2/json{path}', **kwargs)
+
+    def _sim_call(self, name: str, method: str, path: str, **kwargs: Any) -> Any:
         endpoint = self.sim_endpoint(name)
         headers = {'Authorization': f'PVEAPIToken={endpoint["token_id"]}={endpoint["token_secret"]}'}
         trust = ssl.create_default_context(cafile=endpoint['cert_path'])
         with httpx.Client(verify=trust, headers=headers, timeout=30) as client:
-            response = client.request(method, f'https://127.0.0.1:{endpoint["port"]}/_sim{path}', **kwargs)
+            response = client.request(method, f'https://127.0.0.1:{endpoint["port"]}{path}', **kwargs)
             response.raise_for_status()
             return response.json()['data']

@@ -2,14 +2,19 @@
 Full Update with real processes (NetBox runserver, `netbox rqworker`, proxbox-api, the simulator):
 the button path, the REST API path with its resumable event stream, preview then apply (and a
 stale preview), one sync per endpoint at a time (409 with the running run), cancel, a targeted sync
-through the API and continuous mode following a change made in Proxmox.
+through the API, continuous mode following a change made in Proxmox, and a Proxmox VE webhook
+notification (a backup) reaching NetBox through proxbox-api with no click.
 """
 
+import base64
 import time
 
 import pytest
 
+from proxbox_api.proxmox.notification import NOTIFICATION_BODY
+
 from .live import SMALL, follow, login, run_id_from, run_of, start, wait_finished
+from .stack import NOTIFY_KEY
 
 pytestmark = [pytest.mark.e2e]
 
@@ -205,3 +210,55 @@ class TestTargetedAndContinuous:
             assert second['vmid'] not in latest['scope']['vmids']  # renamed before the baseline: a Full Update's
         finally:
             live_stack.api('PATCH', path, json={'continuous_interval': None})
+
+
+def b64(text):
+    return base64.b64encode(text.encode()).decode()
+
+
+class TestNotifications:
+    """Proxmox VE's webhook target (configured through the simulated PVE API, as an admin would, with the
+    body Proxbox documents) sends a backup's notification to proxbox-api; the plugin, following the
+    endpoint's notifications, syncs that one guest, then the cluster's storage and backups: its new backup
+    is in NetBox within seconds, no click."""
+
+    def test_a_backup_notification_syncs_its_guest(self, live_stack):
+        endpoint = live_stack.info['endpoints'][SMALL]
+        assert wait_finished(live_stack, start(live_stack, endpoints=[SMALL])['run']['id'])['status']['value'] in (
+            'completed',
+            'partial',
+        )
+        (guest, *_) = guests(live_stack)
+        before = netbox_count(live_stack, '/api/plugins/proxbox/backups/')
+        live_stack.pve(SMALL, 'POST', '/cluster/notifications/endpoints/webhook', data={
+            'name': 'proxbox', 'method': 'post', 'url': live_stack.api_url + 'v1/notify',
+            'body': b64(NOTIFICATION_BODY),
+            'header': [f'name=X-API-Key,value={b64("{{ secrets.key }}")}'],
+            'secret': [f'name=key,value={b64(NOTIFY_KEY)}'],
+        })  # fmt: skip
+        live_stack.pve(SMALL, 'POST', '/cluster/notifications/matchers', data={'name': 'nb', 'target': ['proxbox']})
+        path = f'/api/plugins/proxbox/endpoints/proxmox/{endpoint}/'
+        assert live_stack.api('PATCH', path, json={'follow_notifications': True}).status_code == 200
+        try:
+            started = time.monotonic()
+            live_stack.sim_control(SMALL, 'POST', f'/guests/{guest["vmid"]}/backups', json={})
+            deadline = started + 60
+            while netbox_count(live_stack, '/api/plugins/proxbox/backups/') == before:
+                if time.monotonic() > deadline:
+                    deliveries = live_stack.sim_control(SMALL, 'GET', '/notifications')
+                    runs = live_stack.api('GET', '/api/plugins/proxbox/sync-runs/', params={'limit': 3}).json()
+                    summary = [(r['kind'], r['status'], r['scope']) for r in runs['results']]
+                    pytest.fail(
+                        f'the backup notification did not reach NetBox: deliveries {deliveries}, runs {summary}'
+                    )
+                time.sleep(1)
+            assert [d['status'] for d in live_stack.sim_control(SMALL, 'GET', '/notifications')] == [202]
+            runs = live_stack.api('GET', '/api/plugins/proxbox/sync-runs/', params={'kind': 'continuous'}).json()
+            scopes = [run['scope'] for run in runs['results'][:2]]
+            cluster = scopes[0]['cluster']  # newest first: the backups of the cluster, after that guest alone
+            assert scopes == [{'cluster': cluster, 'families': ['backups', 'storage']},
+                              {'cluster': cluster, 'vmids': [guest['vmid']]}]  # fmt: skip
+        finally:
+            live_stack.api('PATCH', path, json={'follow_notifications': False})
+            live_stack.pve(SMALL, 'DELETE', '/cluster/notifications/matchers/nb')
+            live_stack.pve(SMALL, 'DELETE', '/cluster/notifications/endpoints/webhook/proxbox')

@@ -5,6 +5,7 @@ and starts one targeted run (kind `continuous`, scope: the cluster and the chang
 found is lost: guests stay pending while the endpoint is busy or the poll fails, and a failed run's
 guests are pending again. Re-arming (saving the endpoint) ends the old chain; an endpoint switched
 off, disabled or deleted ends it too. Jobs are enqueued on commit, which a TestCase never does.
+An endpoint following Proxmox notifications reads proxbox-api's inbox each tick (NotificationsTestCase).
 """
 
 import json
@@ -14,11 +15,12 @@ import httpx
 
 from utilities.testing import TestCase
 
-from netbox_proxbox.models import SyncRun
+from netbox_proxbox.models import ProxboxPluginSettings, SyncRun
 from netbox_proxbox.sync import continuous
 from netbox_proxbox.sync.client import ProxboxApi
+from netbox_proxbox.sync.problems import ProxboxApiFailed
 
-from .factories import make_endpoint, make_proxmox_cluster
+from .factories import make_endpoint, make_node, make_proxmox_cluster
 from .sync_helpers import clear_run_keys
 
 
@@ -126,3 +128,109 @@ class ContinuousTestCase(TestCase):
         self.assertIsNone(continuous.tick(other.pk, generation))
         self.assertEqual(continuous.poll_state(other.pk)['pending'], [])
         self.assertFalse(SyncRun.objects.exists())
+
+
+class NotificationsTestCase(TestCase):
+    """An endpoint that follows notifications ticks every NOTIFICATION_TICK seconds and reads proxbox-api's
+    inbox (`/v1/notifications`): the guests named by events from its nodes are synced, an event that names
+    only a node (a fencing) syncs that node next, events from other clusters' nodes are left; the Proxmox
+    poll still runs only once its interval has passed."""
+
+    def setUp(self):
+        super().setUp()
+        self.addCleanup(clear_run_keys)
+        self.endpoint = make_endpoint('pve-n', follow_notifications=True)
+        cluster = make_proxmox_cluster('cl-n', endpoint=self.endpoint)
+        make_node(cluster, 'pve1')
+        make_node(cluster, 'pve2')
+        self.queue = FakeQueue()
+        self.requests = []  # (path, query) proxbox-api received
+        self.pages = []  # inbox pages it answers, one per request to /v1/notifications
+        patches = (
+            mock.patch.object(continuous, '_queue', return_value=self.queue),
+            mock.patch.object(ProxboxApi, 'from_settings', side_effect=self.api),
+        )
+        for patch in patches:
+            patch.start()
+            self.addCleanup(patch.stop)
+        self.generation = continuous.arm(self.endpoint)
+
+    def api(self):
+        def handler(request):
+            self.requests.append((request.url.path, dict(request.url.params)))
+            if request.url.path.endswith('/v1/poll'):
+                found = {'endpoint': 'pve-n', 'ok': True, 'changes': [], 'state': {'guests': {}, 'task_cursor': 1}}
+                return httpx.Response(200, json={'endpoints': [found]})
+            return httpx.Response(200, json=self.pages.pop(0))
+
+        return ProxboxApi('http://proxbox-api.test/', 'key', transport=httpx.MockTransport(handler))
+
+    def page(self, *items, next_seq=None, lost=False):
+        keep = [{'type': kind, 'hostname': host, 'vmids': list(vmids)} for kind, host, vmids in items]
+        self.pages.append({'instance': 'i1', 'next': next_seq or len(keep), 'lost': lost, 'items': keep})
+
+    def test_named_guests_then_the_named_node(self):
+        self.assertEqual(self.queue.now, [(self.endpoint.pk, self.generation)])
+        self.page(('vzdump', 'pve1', [101, 102]), ('fencing', 'pve2.example.com', []), ('vzdump', 'other', [900]))
+        run = continuous.tick(self.endpoint.pk, self.generation)
+        self.assertEqual(self.queue.later, [(5.0, (self.endpoint.pk, self.generation))])
+        self.assertEqual(self.requests, [('/v1/notifications', {'after': '0'})])
+        self.assertEqual((run.kind, run.scope), ('continuous', {'cluster': 'cl-n', 'vmids': [101, 102]}))
+        state = continuous.poll_state(self.endpoint.pk)
+        self.assertEqual((state['pending_nodes'], state['inbox']), (['pve2'], {'instance': 'i1', 'next': 3}))
+        SyncRun.objects.filter(pk=run.pk).update(status='completed')
+        self.page(next_seq=3)
+        node_run = continuous.tick(self.endpoint.pk, self.generation)
+        self.assertEqual(self.requests[-1], ('/v1/notifications', {'after': '3', 'instance': 'i1'}))
+        self.assertEqual(node_run.scope, {'cluster': 'cl-n', 'node': 'pve2'})
+        SyncRun.objects.filter(pk=node_run.pk).update(status='failed')  # the node comes back
+        self.page(next_seq=3)
+        retried = continuous.tick(self.endpoint.pk, self.generation)
+        self.assertEqual(retried.scope['node'], 'pve2')
+        SyncRun.objects.filter(pk=retried.pk).update(status='completed')
+        self.page(next_seq=3)  # last, the backups the vzdump made: the cluster's storage and backups
+        families_run = continuous.tick(self.endpoint.pk, self.generation)
+        self.assertEqual(families_run.scope, {'cluster': 'cl-n', 'families': ['backups', 'storage']})
+        self.assertEqual(families_run.scope_display, 'cluster cl-n (backups, storage)')
+        SyncRun.objects.filter(pk=families_run.pk).update(status='completed')
+        self.page(next_seq=3)
+        self.assertIsNone(continuous.tick(self.endpoint.pk, self.generation))
+
+    def test_a_failed_replication_syncs_its_guest_then_the_jobs(self):
+        self.page(('replication', 'pve2', [105]))
+        run = continuous.tick(self.endpoint.pk, self.generation)
+        self.assertEqual(run.scope, {'cluster': 'cl-n', 'vmids': [105]})
+        SyncRun.objects.filter(pk=run.pk).update(status='completed')
+        settings = ProxboxPluginSettings.current()
+        settings.sync_replications = False  # switched off meanwhile: not synced
+        settings.save()
+        self.page(next_seq=1)
+        self.assertIsNone(continuous.tick(self.endpoint.pk, self.generation))
+        self.assertEqual(continuous.poll_state(self.endpoint.pk)['pending_families'], [])
+
+    def test_events_that_name_nothing_to_sync(self):
+        self.page(('package-updates', 'pve1', []), ('unknown', None, []))
+        self.assertIsNone(continuous.tick(self.endpoint.pk, self.generation))
+        state = continuous.poll_state(self.endpoint.pk)
+        self.assertEqual((state['pending'], state['pending_nodes']), ([], []))
+
+    def test_the_poll_runs_at_its_own_interval(self):
+        self.endpoint.continuous_interval = 30
+        self.endpoint.save()
+        generation = continuous.arm(self.endpoint)
+        self.page()
+        self.page()
+        continuous.tick(self.endpoint.pk, generation)
+        continuous.tick(self.endpoint.pk, generation)  # 5 s later: no poll is due yet
+        self.assertEqual([path for path, _ in self.requests], ['/v1/poll', '/v1/notifications', '/v1/notifications'])
+        self.assertEqual(self.queue.later[-1][0], 5.0)
+
+    def test_an_unreachable_inbox_is_reported_and_nothing_is_lost(self):
+        with mock.patch.object(ProxboxApi, 'notifications', side_effect=ProxboxApiFailed('proxbox-api is down')):
+            self.assertIsNone(continuous.tick(self.endpoint.pk, self.generation))
+        state = continuous.poll_state(self.endpoint.pk)
+        self.assertIn('notifications: proxbox-api failed: proxbox-api is down', state['error'])
+        self.assertIsNone(state['inbox'])  # the next tick asks from where this one would have
+        self.page()
+        continuous.tick(self.endpoint.pk, self.generation)
+        self.assertIsNone(continuous.poll_state(self.endpoint.pk)['error'])

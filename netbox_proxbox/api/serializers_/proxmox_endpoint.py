@@ -49,6 +49,7 @@ class ProxmoxEndpointSerializer(WriteOnlySecretsSerializerMixin, PrimaryModelSer
             'sync_interval',
             'sync_start',
             'continuous_interval',
+            'follow_notifications',
             'description',
             'owner',
             'comments',
