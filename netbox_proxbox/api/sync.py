@@ -2,7 +2,8 @@
 The REST API of Full Update (the contract `pxb` is built on):
 
     POST /api/plugins/proxbox/sync/                          start a sync or preview -> 202 {run, job}; 409 when busy
-                                                             ({"scope": {"cluster", "node" | "vmid"}}: a targeted sync)
+                                                             ({"scope": {"cluster", "node" | "vmid" | "families"}}:
+                                                             a targeted sync)
     GET  /api/plugins/proxbox/sync-runs/{id}/events/         the run's events as text/event-stream (Last-Event-ID)
     POST /api/plugins/proxbox/sync-runs/{id}/cancel/         -> 202 {run}; 409 when it already finished
     POST /api/plugins/proxbox/endpoints/proxmox/{id}/test/   -> {ok, detail}
@@ -25,6 +26,7 @@ from users.models import Token
 from ..choices import SyncTriggerChoices
 from ..constants import RUN_SYNC_PERMISSION
 from ..models import ProxmoxEndpoint, SyncRun
+from ..models.plugin_settings import SYNC_FAMILIES
 from ..sync.runs import SyncLocked, SyncRefused, start_sync
 from ..sync.status import status_report
 from .serializers import SyncRunSerializer
@@ -81,10 +83,21 @@ class SyncScopeSerializer(serializers.Serializer):
     cluster = serializers.CharField(max_length=100)
     node = serializers.CharField(max_length=100, required=False, allow_null=True)
     vmid = serializers.IntegerField(min_value=1, max_value=999_999_999, required=False, allow_null=True)
+    families = serializers.ListField(
+        child=serializers.ChoiceField(choices=SYNC_FAMILIES),
+        required=False,
+        allow_null=True,
+        allow_empty=False,
+        help_text='Only these families of the cluster (a cluster scope), e.g. ["storage", "backups"]',
+    )
 
     def validate(self, data):
         if data.get('node') is not None and data.get('vmid') is not None:
             raise serializers.ValidationError('A scope is a cluster, a node or a guest: give node or vmid, not both.')
+        if data.get('families') and (data.get('node') is not None or data.get('vmid') is not None):
+            raise serializers.ValidationError('families narrow a cluster scope only: leave out node and vmid.')
+        if data.get('families'):
+            data['families'] = [family for family in SYNC_FAMILIES if family in data['families']]
         return {name: value for name, value in data.items() if value is not None}
 
 

@@ -47,6 +47,12 @@ class TargetedApiTestCase(SyncApiTestCase):
         NetBoxEndpoint.objects.create(url='http://netbox.example.com/', token='nbt_abc.def')
         self.assertEqual(build_sync_request(run, list(run.endpoints.all()))['scope'], {'cluster': 'cl-b', 'vmid': 101})
 
+    def test_a_cluster_scope_of_some_families(self):
+        self.allow()
+        body = self.post({'scope': {'cluster': 'cl-b', 'families': ['backups', 'storage']}}).json()['run']
+        self.assertEqual(body['scope'], {'cluster': 'cl-b', 'families': ['storage', 'backups']})
+        self.assertEqual(SyncRun.objects.get(pk=body['id']).scope_display, 'cluster cl-b (storage, backups)')
+
     def test_a_cluster_not_synced_yet_is_looked_for_on_every_enabled_endpoint(self):
         self.allow()
         body = self.post({'scope': {'cluster': 'new-cluster', 'node': 'pve1'}}).json()['run']
@@ -67,6 +73,9 @@ class TargetedApiTestCase(SyncApiTestCase):
             ({'cluster': 'cl-b', 'node': 'pve1', 'vmid': 100}, 'not both'),
             ({'vmid': 100}, 'cluster'),
             ({'cluster': 'cl-b', 'vmid': 0}, 'vmid'),
+            ({'cluster': 'cl-b', 'vmid': 100, 'families': ['backups']}, 'cluster scope only'),
+            ({'cluster': 'cl-b', 'families': ['backup']}, 'not a valid choice'),
+            ({'cluster': 'cl-b', 'families': []}, 'families'),
         ):
             response = self.post({'scope': scope})
             self.assertHttpStatus(response, status.HTTP_400_BAD_REQUEST)
