@@ -15,14 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from typer.testing import CliRunner, Result
 
 from proxbox_cli.app import Injected
 from proxbox_cli.main import app
 from tests.fullupdate.live import SMALL
-from tests.fullupdate.stack import API_KEY, LiveStack, free_port
+from tests.fullupdate.stack import LiveStack, free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -97,8 +96,7 @@ def netbox_stopped(stack: LiveStack) -> Iterator[None]:
     try:
         yield
     finally:
-        stack._spawn('netbox', ['netbox', 'runserver', f'127.0.0.1:{stack.port}', '--insecure', '--noreload'])
-        stack._wait('netbox', lambda: httpx.get(stack.url + '/login/', timeout=30).status_code == 200, timeout=300)
+        stack.restart('netbox')
 
 
 class TestHealthy:
@@ -261,9 +259,7 @@ class TestFailures:
             expect(stack, synced, 1)
             assert 'proxbox-api' in synced.stderr
         finally:
-            stack._spawn('proxbox-api', ['proxbox-api'], PROXBOX_API_API_KEY=API_KEY,
-                         PROXBOX_API_PORT=str(stack.api_port))  # fmt: skip
-            stack._wait('proxbox-api', lambda: httpx.get(stack.api_url + 'health', timeout=2).status_code == 200)
+            stack.restart('proxbox-api')  # the same command and environment (the notify key too)
 
     def test_netbox_down(self, stack: LiveStack) -> None:
         with netbox_stopped(stack):

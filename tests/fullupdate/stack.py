@@ -172,7 +172,7 @@ class LiveStack:
         process.wait(timeout=10)
 
     def restart(self, name: str) -> None:
-        """Start a killed process again: same command, environment and log; wait until it serves."""
+        """Start a killed (or stopped) process again: same command, environment and log; wait until it serves."""
         argv, extra = self.commands[name]
         before = self._workers()  # a killed worker's registration outlives it
         if name == 'rqworker':
@@ -185,6 +185,8 @@ class LiveStack:
         self._spawn(name, argv, **extra)
         if name == 'proxbox-api':
             self._wait(name, lambda: httpx.get(self.api_url + 'health', timeout=2).status_code == 200)
+        elif name == 'netbox':
+            self._wait(name, lambda: httpx.get(self.url + '/login/', timeout=30).status_code == 200, timeout=300)
         elif name == 'rqworker':
             self._wait(name, lambda: bool(self._workers() - before), timeout=300)
 
