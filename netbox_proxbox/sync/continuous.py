@@ -47,8 +47,9 @@ STATE_TTL = 7 * 24 * 3600
 NOTIFICATION_TICK = 5
 # Notification types that sync their node when they name no guest (the others sync nothing).
 NODE_EVENTS = frozenset({'fencing', 'vzdump', 'replication'})
-# What an event changed besides its guests: these families of its cluster are synced after them (a
-# cluster scope narrowed to them: a guest scope leaves storage, backups and jobs to the cluster's).
+# What an event (or a task the poll saw) changed besides its guests: these families of its cluster are
+# synced after them (a cluster scope narrowed to them: a guest scope leaves storage, backups and jobs to
+# the cluster's).
 EVENT_FAMILIES = {'vzdump': ('storage', 'backups'), 'replication': ('replications',)}
 
 
@@ -139,6 +140,12 @@ def _poll(endpoint, state):
     state['poll'] = found['state']
     pending = set(state['pending']) | {change['vmid'] for change in found['changes']}
     state['pending'] = sorted(pending)
+    # A task the guest scope does not cover (a backup: "task vzdump", "task vzdump ended") also queues
+    # the families it changed, as its notification would.
+    tasks = {reason.split()[1] for change in found['changes'] for reason in change.get('reasons', ()) if
+             reason.startswith('task ')}  # fmt: skip
+    families = {family for task in tasks for family in EVENT_FAMILIES.get(task, ())}
+    state['pending_families'] = sorted(set(state['pending_families']) | families)
 
 
 def _sync(endpoint, state):
@@ -191,8 +198,9 @@ def _sync(endpoint, state):
 
 
 def _notified(endpoint, state):
-    """The guests, or else the nodes, named by notifications from the endpoint's nodes join the pending ones."""
-    from ..models import ProxmoxNode
+    """The guests, or else the nodes, named by notifications from the endpoint's nodes join the pending ones
+    (a notification naming its cluster, from the target's URL, only those of that cluster's endpoint)."""
+    from ..models import ProxmoxCluster, ProxmoxNode
 
     inbox = state['inbox'] or {}
     try:
@@ -208,7 +216,12 @@ def _notified(endpoint, state):
     if (state['error'] or '').startswith('notifications:'):
         state['error'] = None
     nodes = set(ProxmoxNode.objects.filter(cluster__endpoint=endpoint).values_list('name', flat=True))
-    mine = [item for item in page['items'] if (item.get('hostname') or '').split('.')[0] in nodes]
+    clusters = set(ProxmoxCluster.objects.filter(endpoint=endpoint).values_list('name', flat=True))
+    mine = [
+        item
+        for item in page['items']
+        if (item.get('hostname') or '').split('.')[0] in nodes and item.get('cluster') in (None, *clusters)
+    ]
     vmids = {vmid for item in mine for vmid in item['vmids']}
     named = {item['hostname'].split('.')[0] for item in mine if not item['vmids'] and item['type'] in NODE_EVENTS}
     families = {family for item in mine for family in EVENT_FAMILIES.get(item['type'], ())}

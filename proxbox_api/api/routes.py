@@ -171,7 +171,12 @@ async def poll(request: Request, body: PollRequest) -> PollResult:
         }
     },
 )
-async def notify(request: Request) -> KeptNotification:
+async def notify(
+    request: Request,
+    cluster: Annotated[
+        str | None, Query(min_length=1, max_length=100, description="The sending cluster's name (Proxbox's)")
+    ] = None,
+) -> KeptNotification:
     """A Proxmox VE webhook notification: kept for the plugin, which syncs the guests (or node) it names."""
     try:
         body = await request.json()
@@ -184,6 +189,8 @@ async def notify(request: Request) -> KeptNotification:
         event = parse_notification(body)
     except NotificationFormatError as exc:
         raise HTTPException(status_code=status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
+    if cluster is not None:
+        event = event.model_copy(update={'cluster': cluster})
     kept: KeptNotification = request.app.state.inbox.add(event)
     logger.info('notification %d: %s from %s, guests %s', kept.seq, kept.type, kept.hostname or '-', kept.vmids or '-')
     return kept

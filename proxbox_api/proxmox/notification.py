@@ -50,6 +50,11 @@ class NotificationEvent(BaseModel):
     title: str = ''
     timestamp: datetime | None = None
     vmids: list[int] = Field(default_factory=list, description='The guests the event names (none: the node)')
+    cluster: str | None = Field(
+        default=None,
+        description="The cluster the target's URL names (`/v1/notify?cluster=NAME`): only its endpoint follows "
+        'the event (none: any endpoint with a node of that hostname)',
+    )
 
 
 def _text(value: Any, name: str) -> str:

@@ -154,7 +154,9 @@ class TestRoutes:
             assert [(item['type'], item['hostname'], item['vmids']) for item in page['items']] == [
                 ('vzdump', 'pve1', [100, 2001])
             ]
-            assert page['next'] == 1 and not page['lost']
+            assert page['next'] == 1 and not page['lost'] and page['items'][0]['cluster'] is None
+            named = api.post('/v1/notify', params={'cluster': 'pve-a'}, json=sent, headers={'X-API-Key': NOTIFY_KEY})
+            assert named.status_code == 202 and named.json()['cluster'] == 'pve-a'
 
     def test_a_bad_body_is_refused_and_not_kept(self):
         with client(notify_key=NOTIFY_KEY) as api:

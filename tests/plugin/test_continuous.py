@@ -61,8 +61,8 @@ class ContinuousTestCase(TestCase):
 
         return ProxboxApi('http://proxbox-api.test/', 'key', transport=httpx.MockTransport(handler))
 
-    def answer(self, *vmids, ok=True, state=None):
-        changes = [{'vmid': vmid, 'reasons': ['changed']} for vmid in vmids]
+    def answer(self, *vmids, ok=True, state=None, reasons=('changed',)):
+        changes = [{'vmid': vmid, 'reasons': list(reasons)} for vmid in vmids]
         found = {'endpoint': 'pve-a', 'ok': ok, 'error': None if ok else 'connection failed', 'changes': changes}
         found['state'] = state if state is not None else {'guests': {str(v): 'x' for v in vmids}, 'task_cursor': 1}
         self.answers.append({'endpoints': [found]})
@@ -83,6 +83,17 @@ class ContinuousTestCase(TestCase):
         self.assertEqual(list(run.endpoints.all()), [self.endpoint])
         state = continuous.poll_state(self.endpoint.pk)
         self.assertEqual((state['run'], state['pending'], state['poll']['task_cursor']), (run.pk, [], 9))
+
+    def test_a_backup_task_syncs_the_guest_then_the_clusters_backups(self):
+        self.answer()
+        continuous.tick(self.endpoint.pk, self.generation)
+        self.answer(101, reasons=('task vzdump ended',))
+        run = continuous.tick(self.endpoint.pk, self.generation)
+        self.assertEqual(run.scope, {'cluster': 'cl-a', 'vmids': [101]})
+        SyncRun.objects.filter(pk=run.pk).update(status='completed')
+        self.answer()
+        families_run = continuous.tick(self.endpoint.pk, self.generation)
+        self.assertEqual(families_run.scope, {'cluster': 'cl-a', 'families': ['backups', 'storage']})
 
     def test_guests_wait_while_a_sync_runs_and_come_back_when_one_fails(self):
         self.answer()
@@ -207,6 +218,13 @@ class NotificationsTestCase(TestCase):
         self.page(next_seq=1)
         self.assertIsNone(continuous.tick(self.endpoint.pk, self.generation))
         self.assertEqual(continuous.poll_state(self.endpoint.pk)['pending_families'], [])
+
+    def test_an_event_naming_its_cluster_is_only_that_clusters(self):
+        self.page(('vzdump', 'pve1', [101]), ('vzdump', 'pve1', [102]), ('vzdump', 'pve1', [103]))
+        for item, cluster in zip(self.pages[-1]['items'], ('cl-n', 'cl-other', None), strict=True):
+            item['cluster'] = cluster  # another cluster with a node named pve1 too
+        run = continuous.tick(self.endpoint.pk, self.generation)
+        self.assertEqual(run.scope, {'cluster': 'cl-n', 'vmids': [101, 103]})
 
     def test_events_that_name_nothing_to_sync(self):
         self.page(('package-updates', 'pve1', []), ('unknown', None, []))
