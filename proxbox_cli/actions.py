@@ -6,7 +6,7 @@ names, waiting for a run to settle, judging health), so commands stay declaratio
 """
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,23 +40,28 @@ class SyncOptions:
     endpoints: tuple[str, ...] = ()
     dry_run: bool = False
     apply_run: int | None = None
-    # A targeted sync: {"cluster": ...} with "node" or "vmid" (see ``parse_scope``).
-    scope: dict[str, str | int] | None = None
+    # A targeted sync: {"cluster": ...} with "node", "vmid" or "families" (see ``parse_scope``).
+    scope: dict[str, Any] | None = None
 
 
-def parse_scope(*, guest: str | None, node: str | None, cluster: str | None) -> dict[str, str | int] | None:
-    """``--guest CLUSTER/VMID``, ``--node CLUSTER/NODE`` or ``--cluster CLUSTER`` as the API's scope.
+def parse_scope(
+    *, guest: str | None, node: str | None, cluster: str | None, families: Sequence[str] = ()
+) -> dict[str, Any] | None:
+    """``--guest CLUSTER/VMID``, ``--node CLUSTER/NODE`` or ``--cluster CLUSTER`` (with ``--family``, only
+    those families of it) as the API's scope.
 
     Raises ``ValueError`` (with the option's name) for more than one of them or a malformed value.
     """
     given = [(name, value) for name, value in (('--guest', guest), ('--node', node), ('--cluster', cluster)) if value]
+    if families and [name for name, _ in given] != ['--cluster']:
+        raise ValueError('--family narrows a --cluster scope: give --cluster alone with it')
     if not given:
         return None
     if len(given) > 1:
         raise ValueError('--guest, --node and --cluster: give one')
     name, value = given[0]
     if name == '--cluster':
-        return {'cluster': value}
+        return {'cluster': value, 'families': list(dict.fromkeys(families))} if families else {'cluster': value}
     cluster_name, _, target = value.partition('/')
     if not cluster_name or not target or '/' in target:
         raise ValueError(f'{name} takes CLUSTER/{"VMID" if name == "--guest" else "NODE"}, not {value!r}')

@@ -219,7 +219,7 @@ class ProxboxClient:
         endpoint_ids: list[int] | None,
         dry_run: bool,
         apply_run: int | None,
-        scope: Mapping[str, str | int] | None = None,
+        scope: Mapping[str, Any] | None = None,
     ) -> SyncStarted:
         body: dict[str, Any] = {'dry_run': dry_run, 'trigger': 'cli'}
         if endpoint_ids:

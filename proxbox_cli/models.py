@@ -108,7 +108,7 @@ class SyncRun(_Model):
     status: Choice = 'pending'
     trigger: Choice = ''
     kind: Choice = 'full'
-    scope: dict[str, str | int] | None = None
+    scope: dict[str, Any] | None = None
     dry_run: bool = False
     endpoints: tuple[EndpointBrief, ...] = ()
     user: UserBrief | None = None

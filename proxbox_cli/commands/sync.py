@@ -1,6 +1,6 @@
 """``pxb sync`` and ``pxb plan``: start a run through the plugin's REST API and follow it."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -26,13 +26,23 @@ Node = Annotated[
     typer.Option('--node', metavar='CLUSTER/NODE', help='Only this node (targeted sync): its device and its guests.'),
 ]
 Cluster = Annotated[str | None, typer.Option('--cluster', metavar='CLUSTER', help='Only this Proxmox cluster.')]
+Families = Annotated[
+    list[str] | None,
+    typer.Option(
+        '--family',
+        metavar='FAMILY',
+        help='With --cluster: only this family of it (repeatable), e.g. --family storage --family backups.',
+    ),
+]
 
 
-def _scope(guest: str | None, node: str | None, cluster: str | None) -> dict[str, str | int] | None:
+def _scope(
+    guest: str | None, node: str | None, cluster: str | None, families: list[str] | None = None
+) -> dict[str, Any] | None:
     try:
-        return parse_scope(guest=guest, node=node, cluster=cluster)
+        return parse_scope(guest=guest, node=node, cluster=cluster, families=families or ())
     except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint='--guest / --node / --cluster') from None
+        raise typer.BadParameter(str(exc), param_hint='--guest / --node / --cluster / --family') from None
 
 
 def sync(
@@ -48,17 +58,19 @@ def sync(
     guest: Guest = None,
     node: Node = None,
     cluster: Cluster = None,
+    family: Families = None,
 ) -> None:
     """Start a sync and follow it to the end.
 
     The sync is recorded, locked and permission-checked like the Full Update button. With
     --guest, --node or --cluster it is a targeted sync: only that guest, node or cluster is read
-    and written, and nothing outside it is changed or pruned.
+    and written, and nothing outside it is changed or pruned; --family narrows a --cluster to some
+    families (storage, backups, replications, ...).
 
     Shows one progress bar per stage, then the counts per object type. Exit code 0 when it
     completed, 3 when some objects failed, 1 when it failed, 4 when a sync is already running.
     """
-    scope = _scope(guest, node, cluster)
+    scope = _scope(guest, node, cluster, family)
     if apply is not None and (dry_run or endpoint or scope):
         raise typer.BadParameter(
             '--apply replays a preview as it was: drop --dry-run, --endpoint and the scope', param_hint='--apply'
@@ -78,6 +90,7 @@ def plan(
     guest: Guest = None,
     node: Node = None,
     cluster: Cluster = None,
+    family: Families = None,
 ) -> None:
     """Preview a sync: what it would change, as a diff table.
 
@@ -86,7 +99,7 @@ def plan(
     """
     rt = runtime(ctx)
     rt.output.json = json
-    options = SyncOptions(endpoints=tuple(endpoint or ()), dry_run=True, scope=_scope(guest, node, cluster))
+    options = SyncOptions(endpoints=tuple(endpoint or ()), dry_run=True, scope=_scope(guest, node, cluster, family))
     with rt.client() as client:
         code = run_sync(client, options, make_reporter(rt.output, show_plan=True), wait=True, sleep=rt.sleep)
     raise typer.Exit(int(code))

@@ -78,7 +78,9 @@ class TestSync:
             (('--guest', 'pve-a/100'), {'cluster': 'pve-a', 'vmid': 100}),
             (('--node', 'pve-a/pve1'), {'cluster': 'pve-a', 'node': 'pve1'}),
             (('--cluster', 'pve-a'), {'cluster': 'pve-a'}),
-        ):
+            (('--cluster', 'pve-a', '--family', 'storage', '--family', 'backups'),
+             {'cluster': 'pve-a', 'families': ['storage', 'backups']}),
+        ):  # fmt: skip
             plugin.runs.clear()
             result = pxb('sync', *args)
             assert result.exit_code == 0, result.stderr
@@ -92,6 +94,14 @@ class TestSync:
             (('--guest', '100'), 'CLUSTER/VMID'),
             (('--node', 'pve-a'), 'CLUSTER/NODE'),
             (('--guest', 'pve-a/100', '--cluster', 'pve-a'), 'give one'),
+            (('--guest', 'pve-a/100', '--family', 'backups'), '--family narrows a --cluster'),
+            (
+                (
+                    '--family',
+                    'backups',
+                ),
+                '--family narrows a --cluster',
+            ),
             (('--apply', '7', '--guest', 'pve-a/100'), '--apply'),
         ):
             result = pxb('sync', *args)
