@@ -230,8 +230,10 @@ class TestNotifications:
         )
         (guest, *_) = guests(live_stack)
         before = netbox_count(live_stack, '/api/plugins/proxbox/backups/')
+        clusters = live_stack.api('GET', '/api/plugins/proxbox/clusters/', params={'endpoint_id': endpoint}).json()
+        (cluster,) = [item['name'] for item in clusters['results']]  # a standalone node's: the node's name
         live_stack.pve(SMALL, 'POST', '/cluster/notifications/endpoints/webhook', data={
-            'name': 'proxbox', 'method': 'post', 'url': live_stack.api_url + 'v1/notify',
+            'name': 'proxbox', 'method': 'post', 'url': live_stack.api_url + f'v1/notify?cluster={cluster}',
             'body': b64(NOTIFICATION_BODY),
             'header': [f'name=X-API-Key,value={b64("{{ secrets.key }}")}'],
             'secret': [f'name=key,value={b64(NOTIFY_KEY)}'],
@@ -254,8 +256,7 @@ class TestNotifications:
                 time.sleep(1)
             assert [d['status'] for d in live_stack.sim_control(SMALL, 'GET', '/notifications')] == [202]
             runs = live_stack.api('GET', '/api/plugins/proxbox/sync-runs/', params={'kind': 'continuous'}).json()
-            scopes = [run['scope'] for run in runs['results'][:2]]
-            cluster = scopes[0]['cluster']  # newest first: the backups of the cluster, after that guest alone
+            scopes = [run['scope'] for run in runs['results'][:2]]  # newest first: the backups, after the guest
             assert scopes == [{'cluster': cluster, 'families': ['backups', 'storage']},
                               {'cluster': cluster, 'vmids': [guest['vmid']]}]  # fmt: skip
         finally:
