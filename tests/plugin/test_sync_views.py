@@ -12,7 +12,8 @@ from django.utils import timezone
 from utilities.testing import TestCase
 
 from netbox_proxbox.constants import RUN_SYNC_PERMISSION
-from netbox_proxbox.models import SyncRun
+from netbox_proxbox.models import ProxmoxEndpoint, SyncRun
+from netbox_proxbox.sync import continuous
 from netbox_proxbox.sync.schedule import schedule_endpoint
 
 from .factories import make_endpoint
@@ -57,6 +58,18 @@ class ButtonsTestCase(SyncPagesTestCase):
         self.assertIn('every day (nightly)', content)
         self.assertIn(job.get_absolute_url(), content)
         self.assertEqual(timezone.localtime(job.scheduled).hour, 3)
+
+    def test_endpoint_page_shows_continuous_mode_and_what_it_waits_for(self):
+        self.add_permissions('netbox_proxbox.view_proxmoxendpoint', 'netbox_proxbox.view_syncrun')
+        self.assertIn('<span class="text-muted">Off</span>', self.page(self.endpoint.get_absolute_url()))
+        ProxmoxEndpoint.objects.filter(pk=self.endpoint.pk).update(continuous_interval=30, follow_notifications=True)
+        state = {**continuous.poll_state(self.endpoint.pk), 'last_poll': '2026-12-07T10:00:00.123456+00:00'}
+        state.update(pending=[101, 102], pending_nodes=['pve2'], error='notifications: proxbox-api is down')
+        continuous._save(self.endpoint.pk, state)
+        self.addCleanup(continuous.redis().delete, continuous._key(self.endpoint.pk, 'state'))
+        content = self.page(self.endpoint.get_absolute_url())
+        for text in ('polls every 30 s', '2026-12-07T10:00:00', 'notifications: proxbox-api is down', '101, 102, pve2'):
+            self.assertIn(text, content)
 
     def test_button_starts_a_run_and_shows_it(self):
         self.add_permissions(RUN_SYNC_PERMISSION, 'netbox_proxbox.view_proxmoxendpoint', 'netbox_proxbox.view_syncrun')
