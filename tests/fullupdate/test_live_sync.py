@@ -2,12 +2,17 @@
 Full Update with real processes (NetBox runserver, `netbox rqworker`, proxbox-api, the simulator):
 the button path, the REST API path with its resumable event stream, preview then apply (and a
 stale preview), one sync per endpoint at a time (409 with the running run), cancel, a targeted sync
-through the API, continuous mode following a change made in Proxmox, and a Proxmox VE webhook
-notification (a backup) reaching NetBox through proxbox-api with no click.
+through the API, continuous mode following a change made in Proxmox, a Proxmox VE webhook
+notification (a backup) reaching NetBox through proxbox-api with no click, and a NetBox event rule's
+webhook firing (to a receiver on loopback) for a VM the in-NetBox apply changed.
 """
 
 import base64
+import http.server
+import json
+import threading
 import time
+from typing import ClassVar
 
 import pytest
 
@@ -263,3 +268,76 @@ class TestNotifications:
             live_stack.api('PATCH', path, json={'follow_notifications': False})
             live_stack.pve(SMALL, 'DELETE', '/cluster/notifications/matchers/nb')
             live_stack.pve(SMALL, 'DELETE', '/cluster/notifications/endpoints/webhook/proxbox')
+
+
+class _Receiver(http.server.BaseHTTPRequestHandler):
+    """A webhook receiver on loopback: keeps each POST's JSON body."""
+
+    bodies: ClassVar[list[dict]] = []
+
+    def do_POST(self):  # noqa: N802 (http.server's name)
+        length = int(self.headers.get('Content-Length', 0))
+        type(self).bodies.append(json.loads(self.rfile.read(length) or b'{}'))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        return None
+
+
+@pytest.fixture
+def receiver():
+    _Receiver.bodies = []
+    server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), _Receiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f'http://127.0.0.1:{server.server_address[1]}/hook', _Receiver.bodies
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class TestEventRules:
+    """An event rule with a webhook on virtual machines fires, through NetBox's own RQ worker, for a VM
+    the in-NetBox apply updated, as it would for a REST write: a real receiver on loopback gets it."""
+
+    def test_a_synced_change_reaches_a_webhook(self, live_stack, receiver):
+        url, bodies = receiver
+        endpoint = live_stack.info['endpoints'][SMALL]
+        webhook = live_stack.api('POST', '/api/extras/webhooks/', json={'name': 'proxbox-test', 'payload_url': url})
+        assert webhook.status_code == 201, webhook.text
+        rule = live_stack.api('POST', '/api/extras/event-rules/', json={
+            'name': 'vm-updated', 'object_types': ['virtualization.virtualmachine'], 'event_types': ['object_updated'],
+            'action_type': 'webhook', 'action_object_type': 'extras.webhook', 'action_object_id': webhook.json()['id'],
+        })  # fmt: skip
+        assert rule.status_code == 201, rule.text
+        try:
+            assert wait_finished(live_stack, start(live_stack, endpoints=[SMALL])['run']['id'])['status']['value'] in (
+                'completed',
+                'partial',
+            )
+            clusters = live_stack.api('GET', '/api/plugins/proxbox/clusters/', params={'endpoint_id': endpoint}).json()
+            (cluster,) = [item['name'] for item in clusters['results']]
+            (guest, *_) = guests(live_stack)
+            live_stack.sim_control(SMALL, 'POST', f'/guests/{guest["vmid"]}/rename', json={'name': 'webhook-by-test'})
+            bodies.clear()
+            run = wait_finished(
+                live_stack, start(live_stack, scope={'cluster': cluster, 'vmid': guest['vmid']})['run']['id']
+            )
+            assert run['status']['value'] == 'completed', run['error_summary']
+            finished = next(e['data'] for e in reversed(run['events']) if e['event'] == 'run_finished')
+            assert finished['write_path'] == 'inside'
+            deadline = time.monotonic() + 60
+            while not any(body.get('data', {}).get('name') == 'webhook-by-test' for body in bodies):
+                assert time.monotonic() < deadline, f'no webhook for the renamed VM: {bodies}'
+                time.sleep(0.5)
+            (sent,) = [body for body in bodies if body.get('data', {}).get('name') == 'webhook-by-test']
+            assert (sent['event'], sent['object_type']) == ('updated', 'virtualization.virtualmachine')
+            assert sent['snapshots']['prechange']['name'] != 'webhook-by-test'
+            # The sync user's change, made by the in-NetBox apply's request (its id is the change log's).
+            assert (sent['request']['user'], sent['request']['path']) == ('sync', '/api/plugins/proxbox/apply/')
+            assert sent['request']['id']
+        finally:
+            live_stack.api('DELETE', f'/api/extras/event-rules/{rule.json()["id"]}/')
+            live_stack.api('DELETE', f'/api/extras/webhooks/{webhook.json()["id"]}/')
