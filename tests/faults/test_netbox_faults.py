@@ -5,6 +5,7 @@ answer never comes although NetBox committed it, a bulk create NetBox rejects fo
 sync user losing its permissions mid-run. Contract: the run reports exactly what failed, nothing
 Proxbox owns is lost, duplicated or deleted, and the next clean run converges to what a fault-free
 run creates (as planned by the faulty run from complete reads), after which a run writes nothing.
+The write faults run on both write paths: NetBox's REST endpoints and the plugin's in-NetBox apply.
 """
 
 from typing import Any
@@ -167,6 +168,74 @@ def test_netbox_faults(case: Any, sync: Any, fleet: Any, proxy: Any) -> None:
     case.baseline()
     sync.url = proxy.url
     for fault in (bursts, committed_then_timed_out, one_object_rejected, read_outage, permission_lost_mid_run):
+        case.name = fault.__name__
+        fault(case, sync, fleet, proxy)
+    case.settled()
+
+
+APPLY = '/api/plugins/proxbox/apply/'
+
+
+def applying(path: str | None = None) -> Any:
+    """Matches the in-NetBox apply's requests (of one kind's endpoint, when `path` is given)."""
+    return lambda m, p, b: m == 'POST' and p == APPLY and (path is None or (isinstance(b, dict) and b['path'] == path))
+
+
+def apply_bursts(case: Any, sync: Any, fleet: Any, proxy: Any) -> None:
+    """503 twice for the apply (NetBox applied nothing): retried within the budget, the run completes."""
+    change(fleet)
+    writes = budget(2, applying(), ('status', 503))
+    proxy.fault = writes
+    result = case.under_fault(2, creates=True)
+    proxy.fault = lambda m, p, b: None
+    assert len(writes.used) == 2
+    assert (result.status, result.failures, result.write_path) == ('completed', [], 'inside'), result.failures
+    case.converge()
+
+
+def apply_committed_then_timed_out(case: Any, sync: Any, fleet: Any, proxy: Any) -> None:
+    """NetBox applies (commits) a batch of new VMs, the answer never arrives: the client finds them by
+    their Proxmox identity instead of failing or creating them twice."""
+    vmids = change(fleet)
+    vms = budget(1, applying(VMS), ('commit-then-hang', 4))
+    proxy.fault = vms
+    result = case.under_fault(1, creates=True, options={'netbox_timeout': 2})
+    proxy.fault = lambda m, p, b: None
+    assert vms.used == [APPLY]
+    assert result.status == 'completed' and result.failures == [], result.failures
+    for vmid in vmids:
+        assert VirtualMachine.objects.filter(custom_field_data__proxmox_vmid=vmid).count() == 1
+    case.converge()
+
+
+def apply_permission_lost(case: Any, sync: Any, fleet: Any, proxy: Any) -> None:
+    """The sync user loses its permissions before the first apply: nothing is written or deleted, the
+    run says which permission is missing, and it converges once the permission is back."""
+    change(fleet)
+    permission = ObjectPermission.objects.get(name='sync')
+    user = permission.users.get()
+
+    def revoke() -> None:
+        permission.users.remove(user)
+        connection.close()  # the proxy thread's own connection
+
+    proxy.fault = budget(1, applying(), ('call', revoke))
+    result = case.under_fault(creates=True)
+    proxy.fault = lambda m, p, b: None
+    assert result.status in ('partial', 'failed') and result.failures, result.errors
+    assert any('permission' in failure['error'] for failure in result.failures), result.failures
+    permission.users.add(user)
+    case.converge()
+
+
+def test_netbox_faults_on_the_in_netbox_apply(case: Any, sync: Any, fleet: Any, proxy: Any) -> None:
+    """The write faults again, on the plugin's apply endpoint (the default write path): a batch is
+    all-or-nothing, a lost answer is recovered, and nothing Proxbox owns is lost or duplicated."""
+    sync.token = restricted_token()
+    sync.options = {'families': sorted(INVENTORY_FAMILIES), 'write_path': 'inside'}
+    case.baseline()
+    sync.url = proxy.url
+    for fault in (apply_bursts, apply_committed_then_timed_out, apply_permission_lost):
         case.name = fault.__name__
         fault(case, sync, fleet, proxy)
     case.settled()
