@@ -1,8 +1,9 @@
 """
 Process faults with the live stack (real NetBox, RQ worker, proxbox-api, simulators; one stack per
 session): two Full Updates requested at the same moment (exactly one runs, the other is refused with
-the running run), proxbox-api killed mid-apply and the RQ worker killed mid-job (the run ends as
-failed, the endpoint is not held, and the next run converges: every guest exactly once).
+the running run), proxbox-api killed mid-apply, the RQ worker killed mid-job (the run ends as
+failed, the endpoint is not held, and the next run converges: every guest exactly once) and NetBox
+killed mid-apply on the in-NetBox path (a batch rolled back whole; the next run converges).
 """
 
 import threading
@@ -153,3 +154,23 @@ def test_worker_killed_mid_job(live_stack, slow_netbox, ledger):
     ledger.runs += 1
     assert run['status']['value'] == 'completed', run['error_summary']
     assert_converged(live_stack, SMALL, ledger, 'worker_killed_mid_job')
+
+
+def test_netbox_killed_mid_apply(live_stack, slow_netbox, ledger):
+    """NetBox's process is killed in the middle of the apply stage (in-NetBox apply, batches in flight):
+    a batch it was applying is rolled back whole by PostgreSQL, the others fail or are retried once it
+    is back; the run ends, and the next one converges (every guest exactly once)."""
+    grow(live_stack, SMALL, 15)
+    run_id = start(live_stack, endpoints=[SMALL])['run']['id']
+    until_stage(live_stack, run_id, 'apply')
+    time.sleep(1.5)  # a batch is in NetBox's hands (each write is held 1 s by the proxy)
+    live_stack.kill('netbox')
+    slow_netbox.fault = lambda method, path, body: None
+    live_stack.restart('netbox')
+    run = wait_finished(live_stack, run_id)
+    ledger.fault('netbox_killed_mid_apply')
+    ledger.runs += 1
+    assert run['status']['value'] in ('completed', 'partial', 'failed'), run
+    finished = next(e['data'] for e in reversed(run['events']) if e['event'] == 'run_finished')
+    assert finished['write_path'] == 'inside'
+    assert_converged(live_stack, SMALL, ledger, 'netbox_killed_mid_apply')
