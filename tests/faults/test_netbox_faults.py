@@ -124,9 +124,9 @@ def read_outage(case: Any, sync: Any, fleet: Any, proxy: Any) -> None:
     case.converge()
 
 
-def permission_lost_mid_run(case: Any, sync: Any, fleet: Any, proxy: Any) -> None:
-    """The sync user's permission is revoked before its first write reaches NetBox: the run fails what it
-    could not write, naming the permission to grant, deletes nothing, and converges once it is back."""
+def revoked_at(matches: Any, case: Any, fleet: Any, proxy: Any) -> tuple[Any, Any]:
+    """A run on a Proxmox that changed, the sync user's permission revoked just before the first request
+    `matches` accepts reaches NetBox. Returns the result and what gives the permission back."""
     change(fleet)
     permission = ObjectPermission.objects.get(name='sync')
     user = permission.users.get()
@@ -135,13 +135,20 @@ def permission_lost_mid_run(case: Any, sync: Any, fleet: Any, proxy: Any) -> Non
         permission.users.remove(user)
         connection.close()  # the proxy thread's own connection
 
-    proxy.fault = budget(1, lambda m, p, b: m in WRITES, ('call', revoke))
+    proxy.fault = budget(1, matches, ('call', revoke))
     result = case.under_fault(creates=True)
     proxy.fault = lambda m, p, b: None
+    return result, lambda: permission.users.add(user)
+
+
+def permission_lost_mid_run(case: Any, sync: Any, fleet: Any, proxy: Any) -> None:
+    """The sync user's permission is revoked before its first write reaches NetBox: the run fails what it
+    could not write, naming the permission to grant, deletes nothing, and converges once it is back."""
+    result, restore = revoked_at(lambda m, p, b: m in WRITES, case, fleet, proxy)
     assert result.status == 'partial' and result.failures
     assert all('permission' in failure['error'] or 'not written' in failure['error'] for failure in result.failures)
     assert any('needs the "add" permission' in failure['error'] for failure in result.failures), result.failures
-    permission.users.add(user)
+    restore()
     case.converge()
 
 
@@ -211,20 +218,10 @@ def apply_committed_then_timed_out(case: Any, sync: Any, fleet: Any, proxy: Any)
 def apply_permission_lost(case: Any, sync: Any, fleet: Any, proxy: Any) -> None:
     """The sync user loses its permissions before the first apply: nothing is written or deleted, the
     run says which permission is missing, and it converges once the permission is back."""
-    change(fleet)
-    permission = ObjectPermission.objects.get(name='sync')
-    user = permission.users.get()
-
-    def revoke() -> None:
-        permission.users.remove(user)
-        connection.close()  # the proxy thread's own connection
-
-    proxy.fault = budget(1, applying(), ('call', revoke))
-    result = case.under_fault(creates=True)
-    proxy.fault = lambda m, p, b: None
+    result, restore = revoked_at(applying(), case, fleet, proxy)
     assert result.status in ('partial', 'failed') and result.failures, result.errors
     assert any('permission' in failure['error'] for failure in result.failures), result.failures
-    permission.users.add(user)
+    restore()
     case.converge()
 
 

@@ -35,15 +35,13 @@ class FakeQueue:
         self.later.append((delay.total_seconds(), args))
 
 
-class ContinuousTestCase(TestCase):
-    def setUp(self):
-        super().setUp()
+class _Ticking(TestCase):
+    """An endpoint (`make`) whose ticks go to a fake queue and talk to a fake proxbox-api (`api`)."""
+
+    def arm(self, endpoint):
         self.addCleanup(clear_run_keys)
-        self.endpoint = make_endpoint('pve-a', continuous_interval=30)
-        make_proxmox_cluster('cl-a', endpoint=self.endpoint)
+        self.endpoint = endpoint
         self.queue = FakeQueue()
-        self.polls = []  # the request bodies proxbox-api received
-        self.answers = []  # what it answers, one per poll
         patches = (
             mock.patch.object(continuous, '_queue', return_value=self.queue),
             mock.patch.object(ProxboxApi, 'from_settings', side_effect=self.api),
@@ -52,6 +50,16 @@ class ContinuousTestCase(TestCase):
             patch.start()
             self.addCleanup(patch.stop)
         self.generation = continuous.arm(self.endpoint)
+
+
+class ContinuousTestCase(_Ticking):
+    def setUp(self):
+        super().setUp()
+        self.polls = []  # the request bodies proxbox-api received
+        self.answers = []  # what it answers, one per poll
+        endpoint = make_endpoint('pve-a', continuous_interval=30)
+        make_proxmox_cluster('cl-a', endpoint=endpoint)
+        self.arm(endpoint)
 
     def api(self):
         def handler(request):
@@ -141,7 +149,7 @@ class ContinuousTestCase(TestCase):
         self.assertFalse(SyncRun.objects.exists())
 
 
-class NotificationsTestCase(TestCase):
+class NotificationsTestCase(_Ticking):
     """An endpoint that follows notifications ticks every NOTIFICATION_TICK seconds and reads proxbox-api's
     inbox (`/v1/notifications`): the guests named by events from its nodes are synced, an event that names
     only a node (a fencing) syncs that node next, events from other clusters' nodes are left; the Proxmox
@@ -149,22 +157,13 @@ class NotificationsTestCase(TestCase):
 
     def setUp(self):
         super().setUp()
-        self.addCleanup(clear_run_keys)
-        self.endpoint = make_endpoint('pve-n', follow_notifications=True)
-        cluster = make_proxmox_cluster('cl-n', endpoint=self.endpoint)
-        make_node(cluster, 'pve1')
-        make_node(cluster, 'pve2')
-        self.queue = FakeQueue()
         self.requests = []  # (path, query) proxbox-api received
         self.pages = []  # inbox pages it answers, one per request to /v1/notifications
-        patches = (
-            mock.patch.object(continuous, '_queue', return_value=self.queue),
-            mock.patch.object(ProxboxApi, 'from_settings', side_effect=self.api),
-        )
-        for patch in patches:
-            patch.start()
-            self.addCleanup(patch.stop)
-        self.generation = continuous.arm(self.endpoint)
+        endpoint = make_endpoint('pve-n', follow_notifications=True)
+        cluster = make_proxmox_cluster('cl-n', endpoint=endpoint)
+        make_node(cluster, 'pve1')
+        make_node(cluster, 'pve2')
+        self.arm(endpoint)
 
     def api(self):
         def handler(request):
