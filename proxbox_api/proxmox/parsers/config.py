@@ -81,7 +81,8 @@ def _notes(value: object) -> str | None:
 
 def _int(value: object) -> int | None:
     text = _text(value)
-    return int(text) if text is not None and _DIGITS_RE.fullmatch(text.strip()) else None
+    digits = text.strip() if text is not None else None  # str.strip() takes more than int() ignores (\x1f)
+    return int(digits) if digits is not None and _DIGITS_RE.fullmatch(digits) else None
 
 
 def _collect[T](
