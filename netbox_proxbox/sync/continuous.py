@@ -215,6 +215,8 @@ def _notified(endpoint, state):
     state['inbox'] = {'instance': page['instance'], 'next': page['next']}
     if (state['error'] or '').startswith('notifications:'):
         state['error'] = None
+    if not page['items']:
+        return  # the usual tick: nothing new, no database query
     nodes = set(ProxmoxNode.objects.filter(cluster__endpoint=endpoint).values_list('name', flat=True))
     clusters = set(ProxmoxCluster.objects.filter(endpoint=endpoint).values_list('name', flat=True))
     mine = [

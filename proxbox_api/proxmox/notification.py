@@ -20,15 +20,13 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-__all__ = ['GUEST_EVENTS', 'NOTIFICATION_BODY', 'NotificationEvent', 'NotificationFormatError', 'parse_notification']
+__all__ = ['NOTIFICATION_BODY', 'NotificationEvent', 'NotificationFormatError', 'parse_notification']
 
 # The webhook body to configure in Proxmox (Datacenter -> Notifications -> Add -> Webhook), verbatim.
 NOTIFICATION_BODY = (
     '{"severity": "{{ severity }}", "timestamp": {{ timestamp }}, "title": {{ json title }}, '
     '"message": {{ json message }}, "fields": {{ json fields }}}'
 )
-# The event types whose guests are synced (the others sync the node they name, or nothing).
-GUEST_EVENTS = frozenset({'vzdump', 'replication'})
 _REPLICATION_JOB = re.compile(r'^(\d+)-\d+$')
 _TABLE_HEADER = re.compile(r'^\s*VMID\s+Name\s+Status\b', re.IGNORECASE)
 _TABLE_ROW = re.compile(r'^\s*(\d+)\s+\S')
