@@ -132,14 +132,18 @@ def _scoped(resources: list[Any], scope: ReadScope, standalone: bool) -> list[An
     return [*kept, *guests, *rest]
 
 
-def _out_of_scope(client: ProxmoxClient, cluster_status: list[Any], version: Mapping[str, Any]) -> ProxmoxSnapshot:
+def _unread(client: ProxmoxClient, version: Mapping[str, Any], **found: Any) -> ProxmoxSnapshot:
+    """A scoped read that stops before the nodes and guests: what it knows besides ``found``."""
     return ProxmoxSnapshot(
         endpoint=client.endpoint.name,
         version=as_str(version.get('version')) or 'unknown',
         release=as_str(version.get('release')) or 'unknown',
-        cluster_name=_cluster_name(cluster_status),
-        out_of_scope=True,
+        **found,
     )
+
+
+def _out_of_scope(client: ProxmoxClient, cluster_status: list[Any], version: Mapping[str, Any]) -> ProxmoxSnapshot:
+    return _unread(client, version, cluster_name=_cluster_name(cluster_status), out_of_scope=True)
 
 
 async def _status_first(client: ProxmoxClient) -> list[Any] | None:
@@ -180,12 +184,7 @@ async def read_cluster(client: ProxmoxClient, options: ReadOptions | None = None
         cluster_status = as_list(await ctx.optional('cluster/status', client.get('/cluster/status'), []))
     if scope is not None and 'cluster/status' in ctx.incomplete:
         # Nameless: it may be the scope's cluster or not; nothing more is read (the caller says why).
-        return ProxmoxSnapshot(
-            endpoint=client.endpoint.name,
-            version=as_str(version.get('version')) or 'unknown',
-            release=as_str(version.get('release')) or 'unknown',
-            incomplete_scopes=ctx.scopes(),
-        )
+        return _unread(client, version, incomplete_scopes=ctx.scopes())
     if scope is not None and _scope_name(cluster_status, resources) != scope.cluster:
         return _out_of_scope(client, cluster_status, version)
     if scope is not None and not scope.whole:
